@@ -1,0 +1,83 @@
+import type { CacheLayer, CachedToken, MaybePromise } from './cacheLayer.js';
+import { isPromiseLike } from './cacheLayer.js';
+
+/** A lookup's answer: the token and the layer that had it, or a miss. */
+export interface CacheLookup {
+  token?: CachedToken;
+  layer?: string;
+}
+
+/** Reports a layer that failed; the cache carries on without it for that call. */
+export type LayerFailureHandler = (layer: string, operation: 'get' | 'set' | 'delete', error: unknown) => void;
+
+/**
+ * Layers tried in order (memory first). A hit in a lower layer is copied into the layers above
+ * it. A failing layer never fails a lookup or a write: it is reported and skipped, because the
+ * credential, not the cache, is the source of truth.
+ */
+export class LayeredCache {
+  constructor(
+    readonly layers: readonly CacheLayer[],
+    private readonly onFailure: LayerFailureHandler = () => undefined,
+  ) {}
+
+  get(key: string, isUsable: (token: CachedToken) => boolean): MaybePromise<CacheLookup> {
+    return this.getFrom(0, key, isUsable);
+  }
+
+  set(key: string, token: CachedToken): MaybePromise<void> {
+    return this.each('set', (layer) => layer.set(key, token));
+  }
+
+  delete(key: string): MaybePromise<void> {
+    return this.each('delete', (layer) => layer.delete(key));
+  }
+
+  async close(): Promise<void> {
+    for (const layer of this.layers) await layer.close?.();
+  }
+
+  private getFrom(
+    index: number,
+    key: string,
+    isUsable: (token: CachedToken) => boolean,
+  ): MaybePromise<CacheLookup> {
+    const layer = this.layers[index];
+    if (layer === undefined) return {};
+    const onHit = (token: CachedToken | undefined): MaybePromise<CacheLookup> => {
+      if (token !== undefined && isUsable(token)) {
+        for (const upper of this.layers.slice(0, index)) this.guard(upper, 'set', () => upper.set(key, token));
+        return { token, layer: layer.name };
+      }
+      return this.getFrom(index + 1, key, isUsable);
+    };
+    let found: MaybePromise<CachedToken | undefined>;
+    try {
+      found = layer.get(key);
+    } catch (error) {
+      this.onFailure(layer.name, 'get', error);
+      return this.getFrom(index + 1, key, isUsable);
+    }
+    if (!isPromiseLike(found)) return onHit(found);
+    return found.then(onHit, (error: unknown) => {
+      this.onFailure(layer.name, 'get', error);
+      return this.getFrom(index + 1, key, isUsable);
+    });
+  }
+
+  private each(operation: 'set' | 'delete', run: (layer: CacheLayer) => MaybePromise<void>): MaybePromise<void> {
+    const pending = this.layers
+      .map((layer) => this.guard(layer, operation, () => run(layer)))
+      .filter(isPromiseLike);
+    if (pending.length > 0) return Promise.all(pending).then(() => undefined);
+  }
+
+  private guard(layer: CacheLayer, operation: 'get' | 'set' | 'delete', run: () => MaybePromise<void>): MaybePromise<void> {
+    try {
+      const result = run();
+      if (isPromiseLike(result)) return result.catch((error: unknown) => this.onFailure(layer.name, operation, error));
+    } catch (error) {
+      this.onFailure(layer.name, operation, error);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { AuthError, ClientConfigurationError, ServerError } from '@azure/msal-node';
+import { AuthenticationError, InvalidArgumentError, isIdentityError, NetworkError } from '../../errors.js';
+import { redact } from '../../telemetry/redact.js';
+import { TransportError } from './networkClient.js';
+
+/**
+ * Turns whatever MSAL threw into one of the library's typed errors. Errors from our network module
+ * are unwrapped unchanged; MSAL's own are mapped by kind, their text redacted.
+ */
+export function fromMsalError(error: unknown, secrets: readonly string[] = []): Error {
+  if (error instanceof TransportError) return error.identityError;
+  if (isIdentityError(error)) return error;
+  if (error instanceof ServerError) {
+    return new AuthenticationError(error.status ?? 400, {
+      error: error.errorCode,
+      errorDescription: redact(error.errorMessage, secrets),
+    });
+  }
+  if (error instanceof ClientConfigurationError) {
+    return new InvalidArgumentError(`MSAL rejected the configuration: ${redact(error.message, secrets)}`);
+  }
+  if (error instanceof AuthError) {
+    if (error.errorCode === 'network_error') return new NetworkError(redact(error.message, secrets));
+    return new AuthenticationError(400, { error: error.errorCode, errorDescription: redact(error.errorMessage, secrets) });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new AuthenticationError(400, { error: 'unknown_error', errorDescription: redact(message, secrets) });
+}

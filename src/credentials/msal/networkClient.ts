@@ -1,0 +1,119 @@
+import { Agent, request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
+import { InvalidResponseError, NetworkError, type IdentityError } from '../../errors.js';
+import { wallClockNow } from '../../streams/clock.js';
+import { bodyExcerpt, checkTokenResponse, toAuthenticationError } from './oauthResponse.js';
+
+/** TLS and timeout settings of the network module. */
+export interface NetworkClientOptions {
+  /** Extra trusted CA certificates (PEM), e.g. the emulator's. Default: Node's store only. */
+  ca?: string | string[];
+  /** Per-request timeout. Default 30 s. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Carries one of our typed errors through MSAL: MSAL rethrows `AuthError`s unchanged, so the
+ * adapter can unwrap the original. Every non-2xx answer travels this way, which also keeps MSAL's
+ * throttle from turning one 429 or 503 into a minute of local failures: retries are the engine's.
+ */
+export class TransportError extends AuthError {
+  constructor(readonly identityError: IdentityError) {
+    super('transport_error', '', identityError.message);
+  }
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** MSAL's `INetworkModule` on `node:https`, with the project's TLS trust, timeouts and errors. */
+export class MsalNetworkClient implements INetworkModule {
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+
+  constructor(options: NetworkClientOptions = {}) {
+    this.agent = new Agent({ keepAlive: true, ca: options.ca });
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+    const raw = await this.send('GET', url, options, timeout);
+    return { status: raw.status, headers: raw.headers, body: this.parse(raw, url, false) as T };
+  }
+
+  async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    const raw = await this.send('POST', url, options);
+    return { status: raw.status, headers: raw.headers, body: this.parse(raw, url, true) as T };
+  }
+
+  /** Closes pooled connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private parse(raw: RawResponse, url: string, isTokenRequest: boolean): unknown {
+    const where = stripQuery(url);
+    if (raw.status < 200 || raw.status >= 300) {
+      throw new TransportError(toAuthenticationError(raw.status, raw.text, raw.headers, wallClockNow()));
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.text);
+    } catch (error) {
+      throw new TransportError(
+        new InvalidResponseError(`${where} answered ${raw.status} with a body that is not JSON: ${bodyExcerpt(raw.text)}`, { cause: error }),
+      );
+    }
+    if (!isTokenRequest) return body;
+    try {
+      return checkTokenResponse(body, where);
+    } catch (error) {
+      throw new TransportError(error as IdentityError);
+    }
+  }
+
+  private send(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<RawResponse> {
+    const timeoutMs = timeout ?? this.timeoutMs;
+    return new Promise<RawResponse>((resolve, reject) => {
+      const fail = (error: Error, what: string): void =>
+        reject(new TransportError(new NetworkError(`${method} ${stripQuery(url)} failed: ${what}`, { cause: error })));
+      const req = httpsRequest(url, { method, headers: options?.headers, agent: this.agent, timeout: timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) req.destroy(new Error(`response larger than ${MAX_BODY_BYTES} bytes`));
+          else chunks.push(chunk);
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', (error) => fail(error, error.message));
+      });
+      req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
+      req.on('error', (error: NodeJS.ErrnoException) => fail(error, error.code ?? error.message));
+      if (options?.body !== undefined) req.write(options.body);
+      req.end();
+    });
+  }
+}
+
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+function stripQuery(url: string): string {
+  const index = url.indexOf('?');
+  return index === -1 ? url : url.slice(0, index);
+}

@@ -1,0 +1,170 @@
+/**
+ * The library's typed errors. Callers branch on `code` (or the guards below), never on message
+ * text. Names match `@azure/identity` so code that checks `error.name` keeps working.
+ */
+
+/** Every code an error of this library can carry. */
+export type IdentityErrorCode =
+  | 'ERR_CREDENTIAL_UNAVAILABLE'
+  | 'ERR_AUTHENTICATION_FAILED'
+  | 'ERR_AUTHENTICATION_REQUIRED'
+  | 'ERR_AGGREGATE_AUTHENTICATION'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_INVALID_RESPONSE'
+  | 'ERR_NETWORK'
+  | 'ERR_ABORTED'
+  | 'ERR_CLOSED';
+
+/** Error names, exported as `@azure/identity` does so checks work across package copies. */
+export const CredentialUnavailableErrorName = 'CredentialUnavailableError';
+export const AuthenticationErrorName = 'AuthenticationError';
+export const AggregateAuthenticationErrorName = 'AggregateAuthenticationError';
+export const AuthenticationRequiredErrorName = 'AuthenticationRequiredError';
+
+/** Options every error accepts. */
+export interface IdentityErrorOptions {
+  cause?: unknown;
+  /** For transient failures: how long the authority asked us to wait (Retry-After), in ms. */
+  retryAfterMs?: number;
+}
+
+/** The base of every error this library throws. */
+export abstract class IdentityError extends Error {
+  abstract readonly code: IdentityErrorCode;
+  /** Whether retrying the same request later may succeed (429, 5xx, network failures). */
+  readonly transient: boolean = false;
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, options: IdentityErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The credential cannot try: configuration, a tool or an endpoint is missing. Chains move on. */
+export class CredentialUnavailableError extends IdentityError {
+  readonly code = 'ERR_CREDENTIAL_UNAVAILABLE' as const;
+  override readonly name = CredentialUnavailableErrorName;
+}
+
+/** The body of an authority's OAuth error response, mapped to camelCase. */
+export interface ErrorResponse {
+  error: string;
+  errorDescription: string;
+  errorCodes?: number[];
+  correlationId?: string;
+  traceId?: string;
+  timestamp?: string;
+}
+
+/** The credential tried and the authority said no. Carries the status and the authority's error. */
+export class AuthenticationError extends IdentityError {
+  readonly code = 'ERR_AUTHENTICATION_FAILED' as const;
+  override readonly name = AuthenticationErrorName;
+  override readonly transient: boolean;
+  readonly statusCode: number;
+  readonly errorResponse: ErrorResponse;
+
+  constructor(statusCode: number, errorResponse: ErrorResponse, options: IdentityErrorOptions = {}) {
+    super(
+      `${errorResponse.error} Status code: ${statusCode}\nMore details:\n${errorResponse.errorDescription}`,
+      options,
+    );
+    this.statusCode = statusCode;
+    this.errorResponse = errorResponse;
+    this.transient = isTransientStatus(statusCode);
+  }
+}
+
+/** Interactive authentication is needed before a token can be had silently. */
+export class AuthenticationRequiredError extends IdentityError {
+  readonly code = 'ERR_AUTHENTICATION_REQUIRED' as const;
+  override readonly name = AuthenticationRequiredErrorName;
+  readonly scopes: string[];
+
+  constructor(scopes: string[], message: string, options: IdentityErrorOptions = {}) {
+    super(message, options);
+    this.scopes = scopes;
+  }
+}
+
+/** Every link of a chain failed; `errors` holds each link's error in order. */
+export class AggregateAuthenticationError extends IdentityError {
+  readonly code = 'ERR_AGGREGATE_AUTHENTICATION' as const;
+  override readonly name = AggregateAuthenticationErrorName;
+  readonly errors: unknown[];
+
+  constructor(errors: unknown[], heading = 'ChainedTokenCredential authentication failed.') {
+    super([heading, ...errors.map(describeError)].join('\n'));
+    this.errors = errors;
+  }
+}
+
+/** A caller passed input that can never work (an empty scope, a malformed tenant id...). */
+export class InvalidArgumentError extends IdentityError {
+  readonly code = 'ERR_INVALID_ARGUMENT' as const;
+  override readonly name = 'InvalidArgumentError';
+}
+
+/** An authority or endpoint answered with something that is not a valid response. */
+export class InvalidResponseError extends IdentityError {
+  readonly code = 'ERR_INVALID_RESPONSE' as const;
+  override readonly name = 'InvalidResponseError';
+}
+
+/** A request never got an HTTP answer (refused, reset, timed out). Retried as transient. */
+export class NetworkError extends IdentityError {
+  readonly code = 'ERR_NETWORK' as const;
+  override readonly name = 'NetworkError';
+  override readonly transient = true;
+}
+
+/** The caller's `abortSignal` fired. Named as `@azure/abort-controller`'s error. */
+export class AbortError extends IdentityError {
+  readonly code = 'ERR_ABORTED' as const;
+  override readonly name = 'AbortError';
+}
+
+/** The credential or manager was closed while the caller waited. */
+export class ClosedError extends IdentityError {
+  readonly code = 'ERR_CLOSED' as const;
+  override readonly name = 'ClosedError';
+}
+
+function hasCode(error: unknown, code: IdentityErrorCode): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+/** True for any error of this library. */
+export function isIdentityError(error: unknown): error is IdentityError {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : '';
+  return typeof code === 'string' && code.startsWith('ERR_') && error instanceof Error;
+}
+export const isCredentialUnavailableError = (e: unknown): e is CredentialUnavailableError =>
+  hasCode(e, 'ERR_CREDENTIAL_UNAVAILABLE') ||
+  (e instanceof Error && e.name === CredentialUnavailableErrorName);
+export const isAuthenticationError = (e: unknown): e is AuthenticationError =>
+  hasCode(e, 'ERR_AUTHENTICATION_FAILED');
+export const isAuthenticationRequiredError = (e: unknown): e is AuthenticationRequiredError =>
+  hasCode(e, 'ERR_AUTHENTICATION_REQUIRED');
+export const isAggregateAuthenticationError = (e: unknown): e is AggregateAuthenticationError =>
+  hasCode(e, 'ERR_AGGREGATE_AUTHENTICATION');
+export const isInvalidArgumentError = (e: unknown): e is InvalidArgumentError =>
+  hasCode(e, 'ERR_INVALID_ARGUMENT');
+export const isAbortError = (e: unknown): e is AbortError =>
+  hasCode(e, 'ERR_ABORTED') || (e instanceof Error && e.name === 'AbortError');
+
+/** Whether a failed attempt may succeed if tried again later. */
+export function isTransientError(error: unknown): boolean {
+  return isIdentityError(error) && error.transient;
+}
+
+/** 408, 429 and 5xx other than 501 and 505 are worth retrying, as the Azure SDK pipeline does. */
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,40 @@
+/**
+ * reactive-identity: Microsoft Entra ID tokens for Node.js services as always-fresh RxJS streams,
+ * with the `TokenCredential` face of `@azure/identity`. This file is the only public export list.
+ */
+export type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+
+export * from './errors.js';
+
+export { TokenManager, DEFAULT_KEEP_WARM_MS } from './streams/tokenManager.js';
+export type { TokenManagerOptions, AcquireRequest, CredentialBinding } from './streams/tokenManager.js';
+export { ReactiveCredential } from './streams/reactiveCredential.js';
+export type { ReactiveCredentialOptions, TokenStreamOptions } from './streams/reactiveCredential.js';
+export { getDefaultTokenManager } from './streams/defaultTokenManager.js';
+export type { KeySnapshot } from './streams/snapshot.js';
+export type { CredentialIdentity, TokenRequest } from './streams/streamKey.js';
+export {
+  DEFAULT_FORCED_REFRESH_WINDOW_MS,
+  DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
+  DEFAULT_RETRY_INITIAL_DELAY_MS,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  DEFAULT_INITIAL_MAX_RETRIES,
+} from './streams/refreshPolicy.js';
+export type { RefreshPolicyOptions } from './streams/refreshPolicy.js';
+export { unrefScheduler } from './streams/clock.js';
+export type { RandomSource } from './streams/clock.js';
+
+export type { CacheLayer, CachedToken } from './cache/cacheLayer.js';
+export { MemoryLayer, DEFAULT_MEMORY_MAX_ENTRIES } from './cache/memoryLayer.js';
+export type { MemoryLayerOptions } from './cache/memoryLayer.js';
+
+export type { TokenEvent, TokenEventType, KeyState, RefreshReason } from './telemetry/events.js';
+export { ACQUIRE_SPAN_NAME, Attr as TelemetryAttributes } from './telemetry/tracing.js';
+export { MetricNames } from './telemetry/metrics.js';
+export type { LogLevel, LogSink } from './telemetry/logger.js';
+
+export { AzureAuthorityHosts } from './credentials/authorityHost.js';
+export type { TokenCredentialOptions, MultiTenantCredentialOptions } from './credentials/credentialOptions.js';
+export { ClientSecretCredential } from './credentials/clientSecretCredential.js';
+export type { ClientSecretCredentialOptions } from './credentials/clientSecretCredential.js';
+export { ChainedTokenCredential, CHAIN_LINK_SPAN_NAME } from './credentials/chainedTokenCredential.js';

@@ -1,0 +1,305 @@
+import type { AccessToken } from '@azure/core-auth';
+import {
+  defer,
+  expand,
+  filter,
+  finalize,
+  from,
+  map,
+  merge,
+  Observable,
+  of,
+  ReplaySubject,
+  retry,
+  share,
+  Subject,
+  switchMap,
+  take,
+  takeUntil,
+  tap,
+  throwError,
+  timer,
+  type SchedulerLike,
+} from 'rxjs';
+import type { CacheLookup, LayeredCache } from '../cache/layeredCache.js';
+import { isPromiseLike } from '../cache/cacheLayer.js';
+import { InvalidResponseError, isTransientError } from '../errors.js';
+import type { KeyState, RefreshReason, TokenEvent } from '../telemetry/events.js';
+import type { RandomSource } from './clock.js';
+import {
+  isUsable,
+  refreshAt,
+  retryDelay,
+  usableUntil,
+  type ResolvedRefreshPolicy,
+  type TokenRecord,
+} from './refreshPolicy.js';
+import type { StreamKey } from './streamKey.js';
+
+/** What a key's stream needs from its manager. */
+export interface KeyStreamContext {
+  scheduler: SchedulerLike;
+  random: RandomSource;
+  policy: ResolvedRefreshPolicy;
+  keepWarmMs: number;
+  cache: LayeredCache;
+  emit(event: TokenEvent): void;
+  /** One acquisition attempt, already wrapped in a span and metrics; cold. */
+  acquire(key: StreamKey, reason: RefreshReason, claims?: string): Observable<AccessToken>;
+  /** Called when the stream has torn down after its keep-warm time. */
+  onIdle(stream: KeyStream): void;
+  /** Emits when the whole manager closes. */
+  closed$: Observable<void>;
+}
+
+type EventBody = TokenEvent extends infer E ? (E extends TokenEvent ? Omit<E, 'at' | 'key' | 'credential'> : never) : never;
+
+/**
+ * One shared, self-refreshing token stream for one key. Every subscriber and every `getToken`
+ * for the key shares its single acquisition in flight and its current token.
+ */
+export class KeyStream {
+  current: TokenRecord | undefined;
+  state: KeyState = 'idle';
+  nextRefreshAt: number | undefined;
+  acquisitions = 0;
+  cacheHits = 0;
+  cacheMisses = 0;
+  failures = 0;
+  /** Set once the manager has dropped this stream. */
+  retired = false;
+  subscribers = 0;
+  lastError: unknown;
+  lastUsedAt: number;
+  /** Hits per cache layer, for the lookups metric; `stream` counts answers from `current`. */
+  readonly hitsByLayer = new Map<string, number>();
+  readonly tokens$: Observable<TokenRecord>;
+  private readonly injected = new Subject<TokenRecord>();
+  private readonly closing = new Subject<void>();
+
+  constructor(
+    readonly key: StreamKey,
+    private readonly ctx: KeyStreamContext,
+  ) {
+    this.lastUsedAt = ctx.scheduler.now();
+    this.tokens$ = defer(() => this.run()).pipe(
+      share({
+        connector: () => new ReplaySubject<TokenRecord>(1),
+        resetOnError: true,
+        resetOnComplete: true,
+        resetOnRefCountZero: () => this.idle$(),
+      }),
+    );
+  }
+
+  /** The public stream: usable tokens only, as `AccessToken`s. */
+  observe(): Observable<AccessToken> {
+    return defer(() => {
+      this.subscribers++;
+      return this.tokens$.pipe(
+        filter((token) => this.usable(token)),
+        map(toAccessToken),
+        finalize(() => {
+          this.subscribers--;
+          this.touch();
+        }),
+      );
+    });
+  }
+
+  /** The current token when it may be handed out now; counts the hit. The `getToken` fast path. */
+  usableCurrent(): TokenRecord | undefined {
+    const token = this.current;
+    if (token === undefined || !this.usable(token)) return undefined;
+    this.cacheHits++;
+    this.countHit('stream');
+    return token;
+  }
+
+  /** Ends the stream now: subscribers complete, timers are dropped. */
+  close(): void {
+    this.closing.next();
+    this.closing.complete();
+    this.injected.complete();
+  }
+
+  touch(): void {
+    this.lastUsedAt = this.ctx.scheduler.now();
+  }
+
+  /** Acquires with `claims`, bypassing every cache, and pushes the result to the subscribers. */
+  acquireWithClaims(claims: string): Observable<TokenRecord> {
+    return this.acquireWithRetry('claims', undefined, claims).pipe(tap((token) => this.injected.next(token)));
+  }
+
+  private run(): Observable<TokenRecord> {
+    this.emit({ type: 'stream-opened' });
+    return this.firstToken().pipe(
+      expand((token) => this.next(token)),
+      takeUntil(merge(this.closing, this.ctx.closed$)),
+      finalize(() => {
+        this.nextRefreshAt = undefined;
+        if (this.state !== 'expired') this.state = 'idle';
+        this.emit({ type: 'stream-closed' });
+      }),
+    );
+  }
+
+  private firstToken(): Observable<TokenRecord> {
+    if (this.current !== undefined && this.usable(this.current)) return of(this.current);
+    return defer(() => fromMaybe(this.ctx.cache.get(this.key.id, (t) => this.usable(t)))).pipe(
+      switchMap((lookup: CacheLookup) => {
+        if (lookup.token !== undefined && lookup.layer !== undefined) {
+          this.cacheHits++;
+          this.countHit(lookup.layer);
+          this.current = lookup.token;
+          this.state = 'fresh';
+          this.emit({ type: 'cache-hit', layer: lookup.layer });
+          return of(lookup.token);
+        }
+        this.cacheMisses++;
+        this.emit({ type: 'cache-miss' });
+        return this.acquireWithRetry(this.current === undefined ? 'initial' : 'expired');
+      }),
+    );
+  }
+
+  /** Waits for the refresh time (or a claims token), then yields the next token. */
+  private next(token: TokenRecord): Observable<TokenRecord> {
+    const at = refreshAt(token, this.ctx.policy);
+    this.nextRefreshAt = at;
+    this.emit({ type: 'refresh-scheduled', refreshAt: at, expiresOnTimestamp: token.expiresOnTimestamp });
+    const refresh$ = timer(Math.max(0, at - this.ctx.scheduler.now()), this.ctx.scheduler).pipe(
+      switchMap(() => this.acquireWithRetry('proactive', token)),
+    );
+    return merge(refresh$, this.injected).pipe(take(1));
+  }
+
+  private acquireWithRetry(reason: RefreshReason, fallback?: TokenRecord, claims?: string): Observable<TokenRecord> {
+    return this.acquireOnce(reason, claims).pipe(
+      retry({ delay: (error: unknown, count: number) => this.retryAfterFailure(error, count, fallback) }),
+    );
+  }
+
+  private acquireOnce(reason: RefreshReason, claims?: string): Observable<TokenRecord> {
+    return defer(() => {
+      this.acquisitions++;
+      this.state = this.current !== undefined && this.usable(this.current) ? 'refreshing' : 'acquiring';
+      this.emit({ type: 'acquisition-started', reason });
+      return this.ctx.acquire(this.key, reason, claims);
+    }).pipe(
+      map((accessToken) => this.accept(accessToken)),
+      tap({
+        next: (token) =>
+          this.emit({ type: 'acquisition-succeeded', reason, expiresOnTimestamp: token.expiresOnTimestamp }),
+        error: (error: unknown) => this.recordFailure(reason, error),
+      }),
+    );
+  }
+
+  private accept(accessToken: AccessToken): TokenRecord {
+    const token = toRecord(accessToken, this.ctx.scheduler.now());
+    if (!this.usable(token)) {
+      throw new InvalidResponseError(
+        `The token received for ${this.key.label} expires at ${new Date(token.expiresOnTimestamp).toISOString()}, inside the forced-refresh window of ${this.ctx.policy.forcedRefreshWindowMs} ms: it can never be handed out.`,
+      );
+    }
+    this.current = token;
+    this.state = 'fresh';
+    this.lastError = undefined;
+    void this.ctx.cache.set(this.key.id, token);
+    return token;
+  }
+
+  private recordFailure(reason: RefreshReason, error: unknown): void {
+    this.failures++;
+    this.lastError = error;
+    const code = errorCode(error);
+    const message = error instanceof Error ? error.message : String(error);
+    this.emit({ type: 'acquisition-failed', reason, errorCode: code, message });
+  }
+
+  /** Decides whether and when to try again; errors the stream when no usable token remains. */
+  private retryAfterFailure(error: unknown, count: number, fallback?: TokenRecord): Observable<unknown> {
+    const now = this.ctx.scheduler.now();
+    const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+    const delay = retryDelay(count - 1, this.ctx.policy, this.ctx.random, retryAfterMs);
+    if (fallback === undefined) {
+      if (!isTransientError(error) || count > this.ctx.policy.initialMaxRetries) return this.expire(error);
+      return this.scheduleRetry(delay, count);
+    }
+    const remaining = usableUntil(fallback, this.ctx.policy) - now;
+    if (remaining <= 0) return this.expire(error);
+    // Never send a request the authority asked us to hold back; give up when the token runs out.
+    if (retryAfterMs !== undefined && retryAfterMs > remaining) {
+      return timer(remaining, this.ctx.scheduler).pipe(switchMap(() => this.expire(error)));
+    }
+    return this.scheduleRetry(Math.min(delay, remaining), count);
+  }
+
+  private scheduleRetry(delay: number, attempt: number): Observable<unknown> {
+    this.state = 'retrying';
+    this.emit({ type: 'retry-scheduled', retryAt: this.ctx.scheduler.now() + delay, attempt });
+    return timer(delay, this.ctx.scheduler);
+  }
+
+  private expire(error: unknown): Observable<never> {
+    this.state = 'expired';
+    this.emit({ type: 'token-expired', errorCode: errorCode(error) });
+    return throwError(() => error);
+  }
+
+  /** Completes once nobody has used the key for `keepWarmMs`; then the stream tears down. */
+  private idle$(): Observable<unknown> {
+    return defer(() => {
+      const due = this.lastUsedAt + this.ctx.keepWarmMs - this.ctx.scheduler.now();
+      if (due > 0) return timer(due, this.ctx.scheduler).pipe(switchMap(() => this.idle$()));
+      this.ctx.onIdle(this);
+      return of(true);
+    });
+  }
+
+  private usable(token: TokenRecord): boolean {
+    return isUsable(token, this.ctx.scheduler.now(), this.ctx.policy);
+  }
+
+  private countHit(layer: string): void {
+    this.hitsByLayer.set(layer, (this.hitsByLayer.get(layer) ?? 0) + 1);
+  }
+
+  private emit(body: EventBody): void {
+    this.ctx.emit({ ...body, at: this.ctx.scheduler.now(), key: this.key.label, credential: this.key.credential } as TokenEvent);
+  }
+}
+
+function fromMaybe<T>(value: T | Promise<T>): Observable<T> {
+  return isPromiseLike(value) ? from(value) : of(value);
+}
+
+function toRecord(token: AccessToken, now: number): TokenRecord {
+  return {
+    token: token.token,
+    expiresOnTimestamp: token.expiresOnTimestamp,
+    refreshAfterTimestamp: token.refreshAfterTimestamp,
+    tokenType: token.tokenType,
+    obtainedAt: now,
+  };
+}
+
+/** The caller's view of a record: what `@azure/core-auth` defines, nothing more. */
+export function toAccessToken(record: TokenRecord): AccessToken {
+  const token: AccessToken = {
+    token: record.token,
+    expiresOnTimestamp: record.expiresOnTimestamp,
+    tokenType: record.tokenType ?? 'Bearer',
+  };
+  if (record.refreshAfterTimestamp !== undefined) token.refreshAfterTimestamp = record.refreshAfterTimestamp;
+  return token;
+}
+
+/** The `code` of a library error, else the error's name. */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.name : 'unknown';
+}

@@ -1,0 +1,124 @@
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import { defer, filter, type Observable, type ObservableInput } from 'rxjs';
+import { ClosedError } from '../errors.js';
+import type { TokenEvent } from '../telemetry/events.js';
+import { getDefaultTokenManager } from './defaultTokenManager.js';
+import type { KeySnapshot } from './snapshot.js';
+import { normalizeScopes, type CredentialIdentity, type TokenRequest } from './streamKey.js';
+import type { AcquireRequest, CredentialBinding, TokenManager } from './tokenManager.js';
+
+/** Options every credential accepts for the engine. */
+export interface ReactiveCredentialOptions {
+  /**
+   * The engine whose streams and cache this credential uses. Default: one process-wide engine, so
+   * instances with the same configuration share tokens. Pass your own for isolation or for a
+   * custom scheduler, cache layers or telemetry providers.
+   */
+  tokenManager?: TokenManager;
+}
+
+/** Options of `token$`. */
+export interface TokenStreamOptions {
+  tenantId?: string;
+  enableCae?: boolean;
+}
+
+/** The key under which a credential exposes its one uncached acquisition to chains. */
+export const acquireUncached: unique symbol = Symbol('reactive-identity.acquireUncached');
+
+/**
+ * The base of every credential: a `TokenCredential` whose `getToken` is a thin face over the
+ * engine's shared streams, plus `token$`, `events$`, `snapshot()` and `close()`. Subclasses only
+ * say who they are (`bind`) and how to acquire one token (`acquireToken`).
+ */
+export abstract class ReactiveCredential implements TokenCredential {
+  protected readonly tokenManager: TokenManager;
+  private identity: CredentialIdentity | undefined;
+  private binding: CredentialBinding | undefined;
+  private closed = false;
+
+  protected constructor(options: ReactiveCredentialOptions = {}) {
+    this.tokenManager = options.tokenManager ?? getDefaultTokenManager();
+  }
+
+  /** One acquisition, uncached and cold; the engine calls it, never a user. */
+  protected abstract acquireToken(request: AcquireRequest): ObservableInput<AccessToken>;
+
+  /** The tenant a request goes to; credentials with a tenant policy override this. */
+  protected resolveRequestTenant(tenantId: string | undefined): string | undefined {
+    return tenantId;
+  }
+
+  /** Registers this instance with the engine; call once at the end of the subclass constructor. */
+  protected bind(identity: CredentialIdentity): void {
+    this.identity = identity;
+    this.binding = { identity, acquire: (request) => this[acquireUncached](request) };
+    this.tokenManager.attach(this.binding);
+  }
+
+  /** The identity's unique id, so that chains of equal links share their streams. */
+  get identityId(): string {
+    return this.self().id;
+  }
+
+  /** Used by chains: resolves the tenant, then acquires once without any cache. */
+  [acquireUncached](request: AcquireRequest): ObservableInput<AccessToken> {
+    return defer(() => this.acquireToken({ ...request, tenantId: this.resolveRequestTenant(request.tenantId) }));
+  }
+
+  /**
+   * A token for `scopes`: the current one when it is usable (a lookup), otherwise the result of
+   * the key's one shared acquisition. `claims` force a new acquisition; `abortSignal` cancels this
+   * caller's wait only. Never resolves to `null`.
+   */
+  getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    if (this.closed) return Promise.reject(new ClosedError('This credential has been closed.'));
+    let request: TokenRequest;
+    try {
+      request = this.toRequest(scopes, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.tokenManager.getToken(this.self(), request, options);
+  }
+
+  /** A stream of tokens for `scopes`: a usable one at once, then each refreshed one. */
+  token$(scopes: string | string[], options: TokenStreamOptions = {}): Observable<AccessToken> {
+    return defer(() => {
+      if (this.closed) throw new ClosedError('This credential has been closed.');
+      return this.tokenManager.token$(this.self(), this.toRequest(scopes, options));
+    });
+  }
+
+  /** This credential's events (its keys only). */
+  get events$(): Observable<TokenEvent> {
+    const prefix = `${this.self().label} `;
+    return this.tokenManager.events$.pipe(filter((event) => event.key.startsWith(prefix)));
+  }
+
+  /** The state of this credential's keys. */
+  snapshot(): KeySnapshot[] {
+    const prefix = `${this.self().label} `;
+    return this.tokenManager.snapshot().filter((s) => s.key.startsWith(prefix));
+  }
+
+  /** Releases this instance; the streams of its identity close when the last instance closes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.binding !== undefined) this.tokenManager.detach(this.binding);
+  }
+
+  private toRequest(scopes: string | string[], options: TokenStreamOptions): TokenRequest {
+    return {
+      scopes: normalizeScopes(scopes),
+      tenantId: this.resolveRequestTenant(options.tenantId),
+      enableCae: options.enableCae === true,
+    };
+  }
+
+  private self(): CredentialIdentity {
+    if (this.identity === undefined) throw new TypeError('A credential must call bind() in its constructor.');
+    return this.identity;
+  }
+}

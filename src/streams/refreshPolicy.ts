@@ -1,0 +1,88 @@
+/**
+ * When to refresh a token, whether it may still be handed out, and how long to wait before
+ * retrying a failed acquisition. Pure functions of their arguments, tested alone.
+ */
+import type { RandomSource } from './clock.js';
+
+/** A token as the engine keeps it: what the caller sees plus when it was obtained. */
+export interface TokenRecord {
+  token: string;
+  expiresOnTimestamp: number;
+  /** When the authority asked for a refresh (`refresh_in`), in ms since the epoch. */
+  refreshAfterTimestamp?: number;
+  tokenType?: 'Bearer' | 'pop';
+  /** When the engine received it (scheduler time, ms). */
+  obtainedAt: number;
+}
+
+/** Timing options of the refresh policy; every field has an exported default. */
+export interface RefreshPolicyOptions {
+  /** A token is never handed out this close to its expiry. Default 30 s. */
+  forcedRefreshWindowMs?: number;
+  /** Without `refresh_in`, refresh no later than this long before expiry. Default 5 min. */
+  refreshBeforeExpiryMs?: number;
+  /** First retry delay after a failed acquisition. Default 1 s. */
+  retryInitialDelayMs?: number;
+  /** Ceiling of the exponential retry delay. Default 30 s. */
+  retryMaxDelayMs?: number;
+  /** Retries of a first acquisition (no token to fall back on) on transient errors. Default 3. */
+  initialMaxRetries?: number;
+}
+
+export const DEFAULT_FORCED_REFRESH_WINDOW_MS = 30_000;
+export const DEFAULT_REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+export const DEFAULT_RETRY_INITIAL_DELAY_MS = 1_000;
+export const DEFAULT_RETRY_MAX_DELAY_MS = 30_000;
+export const DEFAULT_INITIAL_MAX_RETRIES = 3;
+
+/** The policy with every default filled in. */
+export type ResolvedRefreshPolicy = Required<RefreshPolicyOptions>;
+
+export function resolveRefreshPolicy(options: RefreshPolicyOptions = {}): ResolvedRefreshPolicy {
+  return {
+    forcedRefreshWindowMs: options.forcedRefreshWindowMs ?? DEFAULT_FORCED_REFRESH_WINDOW_MS,
+    refreshBeforeExpiryMs: options.refreshBeforeExpiryMs ?? DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
+    retryInitialDelayMs: options.retryInitialDelayMs ?? DEFAULT_RETRY_INITIAL_DELAY_MS,
+    retryMaxDelayMs: options.retryMaxDelayMs ?? DEFAULT_RETRY_MAX_DELAY_MS,
+    initialMaxRetries: options.initialMaxRetries ?? DEFAULT_INITIAL_MAX_RETRIES,
+  };
+}
+
+/** The last instant at which the token may be handed out. */
+export function usableUntil(token: TokenRecord, policy: ResolvedRefreshPolicy): number {
+  return token.expiresOnTimestamp - policy.forcedRefreshWindowMs;
+}
+
+/** Whether the token may be handed to a caller at `now`. */
+export function isUsable(token: TokenRecord, now: number, policy: ResolvedRefreshPolicy): boolean {
+  return now < usableUntil(token, policy);
+}
+
+/**
+ * When to start refreshing: at `refreshAfterTimestamp` when the authority gave one, otherwise the
+ * later of half the lifetime and `refreshBeforeExpiryMs` before expiry; never past the point where
+ * the token stops being usable.
+ */
+export function refreshAt(token: TokenRecord, policy: ResolvedRefreshPolicy): number {
+  const limit = usableUntil(token, policy);
+  if (token.refreshAfterTimestamp !== undefined) return Math.min(token.refreshAfterTimestamp, limit);
+  const halfLife = token.obtainedAt + (token.expiresOnTimestamp - token.obtainedAt) / 2;
+  const beforeExpiry = token.expiresOnTimestamp - policy.refreshBeforeExpiryMs;
+  return Math.min(Math.max(halfLife, beforeExpiry), limit);
+}
+
+/**
+ * The delay before retry number `attempt` (0 for the first retry): exponential from
+ * `retryInitialDelayMs`, capped at `retryMaxDelayMs`, with jitter in [d/2, d]; never shorter than
+ * the authority's `Retry-After`.
+ */
+export function retryDelay(
+  attempt: number,
+  policy: ResolvedRefreshPolicy,
+  random: RandomSource,
+  retryAfterMs?: number,
+): number {
+  const exponential = Math.min(policy.retryMaxDelayMs, policy.retryInitialDelayMs * 2 ** attempt);
+  const jittered = exponential / 2 + (random() * exponential) / 2;
+  return Math.max(Math.round(jittered), retryAfterMs ?? 0);
+}

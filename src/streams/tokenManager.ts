@@ -1,0 +1,268 @@
+import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
+import type { MeterProvider, Tracer, TracerProvider } from '@opentelemetry/api';
+import { defer, from, map, Observable, Subject, takeUntil, type ObservableInput, type SchedulerLike } from 'rxjs';
+import type { CacheLayer } from '../cache/cacheLayer.js';
+import { LayeredCache } from '../cache/layeredCache.js';
+import { MemoryLayer } from '../cache/memoryLayer.js';
+import { ClosedError } from '../errors.js';
+import type { RefreshReason, TokenEvent } from '../telemetry/events.js';
+import { IdentityMetrics, type LookupReading } from '../telemetry/metrics.js';
+import { ACQUIRE_SPAN_NAME, Attr, getTracer, withSpan } from '../telemetry/tracing.js';
+import { defaultRandom, unrefScheduler, type RandomSource } from './clock.js';
+import { firstValueWithAbort } from './firstValue.js';
+import { errorCode, KeyStream, toAccessToken } from './keyStream.js';
+import { resolveRefreshPolicy, type RefreshPolicyOptions, type ResolvedRefreshPolicy } from './refreshPolicy.js';
+import { streamKeyId, toStreamKey, type CredentialIdentity, type StreamKey, type TokenRequest } from './streamKey.js';
+import { snapshotOf, type KeySnapshot } from './snapshot.js';
+
+/** One acquisition as a credential sees it. */
+export interface AcquireRequest extends TokenRequest {
+  claims?: string;
+  reason: RefreshReason;
+  /** Fires when nobody waits for this attempt any more. */
+  abortSignal: AbortSignal;
+}
+
+/** How a credential plugs into the engine: who it is and how to acquire one token, cold. */
+export interface CredentialBinding {
+  identity: CredentialIdentity;
+  acquire(request: AcquireRequest): ObservableInput<AccessToken>;
+}
+
+/** Options of a {@link TokenManager}; each field's default is documented. */
+export interface TokenManagerOptions extends RefreshPolicyOptions {
+  /** Time source and timers. Default: the wall clock, with timers that never keep Node alive. */
+  scheduler?: SchedulerLike;
+  /** Jitter source. Default `Math.random`. */
+  random?: RandomSource;
+  /** How long a key keeps refreshing after its last subscriber or `getToken`. Default 10 min. */
+  keepWarmMs?: number;
+  /** Cache layers, first tried first. Default: one {@link MemoryLayer} of 1000 entries. */
+  cacheLayers?: CacheLayer[];
+  /** Where spans go. Default: the global OpenTelemetry tracer provider. */
+  tracerProvider?: TracerProvider;
+  /** Where metrics go. Default: the global OpenTelemetry meter provider. */
+  meterProvider?: MeterProvider;
+}
+
+export const DEFAULT_KEEP_WARM_MS = 10 * 60_000;
+
+/**
+ * The engine: one shared, self-refreshing stream per key, the cache layers behind them, and the
+ * telemetry around every acquisition. Credentials with the same identity share its streams.
+ */
+export class TokenManager {
+  readonly scheduler: SchedulerLike;
+  readonly policy: ResolvedRefreshPolicy;
+  private readonly random: RandomSource;
+  private readonly keepWarmMs: number;
+  private readonly cache: LayeredCache;
+  private readonly streams = new Map<string, KeyStream>();
+  /** The live instances of each identity; the first one acquires for all of them. */
+  private readonly bindings = new Map<string, CredentialBinding[]>();
+  private readonly events = new Subject<TokenEvent>();
+  private readonly closed$ = new Subject<void>();
+  private readonly retiredLookups = new Map<string, LookupReading>();
+  /** The tracer every span of this engine and its credentials goes to. */
+  readonly tracer: Tracer;
+  private readonly metrics: IdentityMetrics;
+  private closed = false;
+
+  /** Every event of every key: streams, cache hits, acquisitions, refreshes, expiries. */
+  readonly events$: Observable<TokenEvent> = this.events.asObservable();
+
+  constructor(options: TokenManagerOptions = {}) {
+    this.scheduler = options.scheduler ?? unrefScheduler;
+    this.random = options.random ?? defaultRandom;
+    this.policy = resolveRefreshPolicy(options);
+    this.keepWarmMs = options.keepWarmMs ?? DEFAULT_KEEP_WARM_MS;
+    const layers = options.cacheLayers ?? [new MemoryLayer({ now: () => this.scheduler.now() })];
+    this.cache = new LayeredCache(layers, (layer, operation, error) =>
+      this.emit({
+        type: 'cache-degraded',
+        layer,
+        operation,
+        message: error instanceof Error ? error.message : String(error),
+        at: this.scheduler.now(),
+        key: '-',
+        credential: '-',
+      }),
+    );
+    this.tracer = getTracer(options.tracerProvider);
+    this.metrics = new IdentityMetrics(
+      { lifetimes: () => this.lifetimes(), lookups: () => this.lookups() },
+      options.meterProvider,
+    );
+  }
+
+  /** Registers a credential instance; instances with the same identity share streams. */
+  attach(binding: CredentialBinding): void {
+    const live = this.bindings.get(binding.identity.id);
+    if (live === undefined) this.bindings.set(binding.identity.id, [binding]);
+    else live.push(binding);
+  }
+
+  /** Unregisters an instance; when the last one of an identity leaves, its streams close. */
+  detach(binding: CredentialBinding): void {
+    const { identity } = binding;
+    const live = (this.bindings.get(identity.id) ?? []).filter((b) => b !== binding);
+    if (live.length > 0) {
+      this.bindings.set(identity.id, live);
+      return;
+    }
+    this.bindings.delete(identity.id);
+    for (const stream of [...this.streams.values()]) {
+      if (stream.key.id.startsWith(`${identity.id}|`)) this.retire(stream, true);
+    }
+  }
+
+  /** A token for the request: the current one when usable (a lookup), else the shared acquisition. */
+  getToken(identity: CredentialIdentity, request: TokenRequest, options: GetTokenOptions = {}): Promise<AccessToken> {
+    if (this.closed) return Promise.reject(closedError());
+    const stream = this.streamFor(identity, request);
+    stream.touch();
+    if (options.claims === undefined) {
+      const current = stream.usableCurrent();
+      if (current !== undefined) return Promise.resolve(toAccessToken(current));
+      return firstValueWithAbort(stream.observe(), options.abortSignal);
+    }
+    return firstValueWithAbort(stream.acquireWithClaims(options.claims).pipe(map(toAccessToken)), options.abortSignal);
+  }
+
+  /** The key's token stream: a usable token at once, then every refreshed one. */
+  token$(identity: CredentialIdentity, request: TokenRequest): Observable<AccessToken> {
+    return defer(() => {
+      if (this.closed) throw closedError();
+        return this.streamFor(identity, request).observe();
+    });
+  }
+
+  /** The state of every live key, for dashboards. */
+  snapshot(): KeySnapshot[] {
+    const now = this.scheduler.now();
+    return [...this.streams.values()].map((stream) => snapshotOf(stream, now));
+  }
+
+  /** Closes every stream and timer and the cache layers. Waiting callers get `ClosedError`. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.closed$.next();
+    for (const stream of [...this.streams.values()]) this.retire(stream, true);
+    this.events.complete();
+    await this.cache.close();
+  }
+
+  private streamFor(identity: CredentialIdentity, request: TokenRequest): KeyStream {
+    const id = streamKeyId(identity, request);
+    let stream = this.streams.get(id);
+    if (stream === undefined) {
+      stream = this.createStream(toStreamKey(identity, request), identity);
+      this.streams.set(id, stream);
+    }
+    return stream;
+  }
+
+  private createStream(key: StreamKey, identity: CredentialIdentity): KeyStream {
+    if (!this.bindings.has(identity.id)) throw closedError();
+    return new KeyStream(key, {
+      scheduler: this.scheduler,
+      random: this.random,
+      policy: this.policy,
+      keepWarmMs: this.keepWarmMs,
+      cache: this.cache,
+      emit: (event) => this.emit(event),
+      acquire: (k, reason, claims) => this.instrumented(identity, k, reason, claims),
+      onIdle: (stream) => this.retire(stream, false),
+      closed$: this.closed$,
+    });
+  }
+
+  /** One attempt in a span, with metrics; cancelling it aborts the credential's request. */
+  private instrumented(identity: CredentialIdentity, key: StreamKey, reason: RefreshReason, claims?: string): Observable<AccessToken> {
+    const attributes = {
+      [Attr.credential]: key.credential,
+      [Attr.tenant]: key.tenantId ?? '',
+      [Attr.scopes]: key.scopes.join(' '),
+      [Attr.scopeCount]: key.scopes.length,
+      [Attr.cae]: key.enableCae,
+      [Attr.reason]: reason,
+      [Attr.cacheHit]: false,
+    };
+    return withSpan(this.tracer, ACQUIRE_SPAN_NAME, attributes, () =>
+      new Observable<AccessToken>((subscriber) => {
+        const started = this.scheduler.now();
+        const abort = new AbortController();
+        const request: AcquireRequest = { scopes: key.scopes, tenantId: key.tenantId, enableCae: key.enableCae, claims, reason, abortSignal: abort.signal };
+        const binding = this.bindings.get(identity.id)?.[0];
+        if (binding === undefined) {
+          subscriber.error(closedError());
+          return;
+        }
+        const inner = from(binding.acquire(request)).subscribe({
+          next: (token) => {
+            this.metrics.acquisition(key.credential, 'success', this.scheduler.now() - started);
+            subscriber.next(token);
+          },
+          error: (error: unknown) => {
+            this.metrics.acquisition(key.credential, 'failure', this.scheduler.now() - started, errorCode(error));
+            if (reason === 'proactive') this.metrics.refreshFailure(key.credential);
+            subscriber.error(error);
+          },
+          complete: () => subscriber.complete(),
+        });
+        return () => {
+          inner.unsubscribe();
+          if (!subscriber.closed) abort.abort();
+        };
+      }),
+    ).pipe(takeUntil(this.closed$));
+  }
+
+  private retire(stream: KeyStream, close: boolean): void {
+    if (this.streams.get(stream.key.id) === stream) this.streams.delete(stream.key.id);
+    for (const [layer, count] of stream.hitsByLayer) this.addLookups(stream.key.credential, layer, true, count);
+    this.addLookups(stream.key.credential, 'all', false, stream.cacheMisses);
+    stream.retired = true;
+    if (close) stream.close();
+  }
+
+  private addLookups(credential: string, layer: string, hit: boolean, count: number): void {
+    if (count === 0) return;
+    const id = `${credential}|${layer}|${hit}`;
+    const entry = this.retiredLookups.get(id) ?? { credential, layer, hit, count: 0 };
+    entry.count += count;
+    this.retiredLookups.set(id, entry);
+  }
+
+  private lookups(): LookupReading[] {
+    const totals = new Map<string, LookupReading>();
+    const add = (r: LookupReading): void => {
+      const id = `${r.credential}|${r.layer}|${r.hit}`;
+      const entry = totals.get(id) ?? { ...r, count: 0 };
+      entry.count += r.count;
+      totals.set(id, entry);
+    };
+    this.retiredLookups.forEach(add);
+    for (const s of this.streams.values()) {
+      for (const [layer, count] of s.hitsByLayer) add({ credential: s.key.credential, layer, hit: true, count });
+      add({ credential: s.key.credential, layer: 'all', hit: false, count: s.cacheMisses });
+    }
+    return [...totals.values()].filter((r) => r.count > 0);
+  }
+
+  private lifetimes() {
+    const now = this.scheduler.now();
+    return [...this.streams.values()]
+      .filter((s) => s.current !== undefined)
+      .map((s) => ({ key: s.key.label, credential: s.key.credential, remainingMs: Math.max(0, s.current!.expiresOnTimestamp - now) }));
+  }
+
+  private emit(event: TokenEvent): void {
+    if (this.events.observed) this.events.next(event);
+  }
+}
+
+function closedError(): ClosedError {
+  return new ClosedError('This credential (or its token manager) has been closed.');
+}

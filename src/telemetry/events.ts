@@ -1,0 +1,34 @@
+/** Typed events the engine publishes on `events$`, for dashboards and logs. */
+
+/** Why an acquisition ran. */
+export type RefreshReason = 'initial' | 'proactive' | 'expired' | 'claims';
+
+/** What a key's stream is doing. */
+export type KeyState = 'idle' | 'acquiring' | 'fresh' | 'refreshing' | 'retrying' | 'expired';
+
+/** Fields every event carries. `key` is a display label: it never holds a secret or a hash of one. */
+interface EventBase {
+  /** Scheduler time of the event, ms since the epoch. */
+  at: number;
+  key: string;
+  /** The credential kind, e.g. `ClientSecretCredential`. */
+  credential: string;
+}
+
+export type TokenEvent = EventBase &
+  (
+    | { type: 'stream-opened' }
+    | { type: 'stream-closed' }
+    | { type: 'cache-hit'; layer: string }
+    | { type: 'cache-miss' }
+    | { type: 'acquisition-started'; reason: RefreshReason }
+    | { type: 'acquisition-succeeded'; reason: RefreshReason; expiresOnTimestamp: number }
+    | { type: 'acquisition-failed'; reason: RefreshReason; errorCode: string; message: string }
+    | { type: 'refresh-scheduled'; refreshAt: number; expiresOnTimestamp: number }
+    | { type: 'retry-scheduled'; retryAt: number; attempt: number }
+    | { type: 'token-expired'; errorCode: string }
+    | { type: 'cache-degraded'; layer: string; operation: string; message: string }
+  );
+
+/** The kinds of event, for filtering. */
+export type TokenEventType = TokenEvent['type'];

@@ -1,0 +1,21 @@
+/**
+ * Redaction for every text that leaves the library (errors, logs, span attributes, events).
+ * Known secrets are replaced wherever they occur; anything shaped like a JWT is replaced too.
+ */
+
+export const REDACTED = '[REDACTED]';
+
+// Three base64url segments starting with a JSON header: access tokens, id tokens, assertions.
+const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+// `"access_token":"..."`, `refresh_token=...` and friends in echoed bodies.
+const TOKEN_FIELD_PATTERN =
+  /((?:access|refresh|id)_token|client_secret|client_assertion|assertion|code)(["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi;
+
+/** Returns `text` with every known secret and token-like value replaced by `[REDACTED]`. */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) result = result.split(secret).join(REDACTED);
+  }
+  return result.replace(JWT_PATTERN, REDACTED).replace(TOKEN_FIELD_PATTERN, `$1$2${REDACTED}`);
+}
