@@ -1,5 +1,5 @@
 import type { GetTokenOptions } from '@azure/core-auth';
-import type { Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { AbortError, ClosedError } from '../errors.js';
 
 /**
@@ -10,17 +10,20 @@ export function firstValueWithAbort<T>(source: Observable<T>, signal?: GetTokenO
   if (signal?.aborted) return Promise.reject(abortError());
   return new Promise<T>((resolve, reject) => {
     let settled = false;
+    let subscription: Subscription | undefined;
     const onAbort = (): void => {
       if (settled) return;
       settled = true;
-      subscription.unsubscribe();
+      subscription?.unsubscribe();
       reject(abortError());
     };
-    const subscription = source.subscribe({
+    subscription = source.subscribe({
       next: (value) => {
         if (settled) return;
         settled = true;
         signal?.removeEventListener('abort', onAbort);
+        // Leave at once: a caller that has its token no longer holds the stream open.
+        subscription?.unsubscribe();
         resolve(value);
       },
       error: (error: unknown) => {

@@ -87,7 +87,11 @@ export class KeyStream {
         connector: () => new ReplaySubject<TokenRecord>(1),
         resetOnError: true,
         resetOnComplete: true,
-        resetOnRefCountZero: () => this.idle$(),
+        // The last subscriber leaving counts as a use: keep warm from now.
+        resetOnRefCountZero: () => {
+          this.touch();
+          return this.idle$();
+        },
       }),
     );
   }
@@ -252,6 +256,7 @@ export class KeyStream {
   /** Completes once nobody has used the key for `keepWarmMs`; then the stream tears down. */
   private idle$(): Observable<unknown> {
     return defer(() => {
+      if (this.retired) return of(true);
       const due = this.lastUsedAt + this.ctx.keepWarmMs - this.ctx.scheduler.now();
       if (due > 0) return timer(due, this.ctx.scheduler).pipe(switchMap(() => this.idle$()));
       this.ctx.onIdle(this);

@@ -147,8 +147,9 @@ export class TokenManager {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.closed$.next();
+    // Retire first, so that subscribers leaving during shutdown start no keep-warm timer.
     for (const stream of [...this.streams.values()]) this.retire(stream, true);
+    this.closed$.next();
     this.events.complete();
     await this.cache.close();
   }

@@ -1,0 +1,39 @@
+/**
+ * Dispatch: from a matched route and a parsed call to a rendered reply.
+ *
+ * @packageDocumentation
+ */
+import { isReply } from './context.js';
+import type { Call, EmulatorContext, Outcome, Reply } from './context.js';
+import { isMultiTenantAlias } from './directory.js';
+import { aadErrors } from './error-catalog.js';
+import { aadErrorReply } from './errors.js';
+import { instanceDiscovery, jwksDocument, openidConfiguration } from './metadata.js';
+import type { RouteName } from './routes.js';
+import { tokenEndpoint } from './token-endpoint.js';
+
+/** Answers `call` on `route`; errors come back rendered as Entra renders them. */
+export async function dispatch(ctx: EmulatorContext, route: RouteName, call: Call): Promise<Reply> {
+  const outcome = await answer(ctx, route, call);
+  return isReply(outcome) ? outcome : aadErrorReply(outcome, errorEnvironment(ctx, call));
+}
+
+/** What error rendering needs from a call. */
+export function errorEnvironment(
+  ctx: EmulatorContext,
+  call: Call,
+): { url: string; correlationId: string; now: () => number } {
+  return { url: ctx.url, correlationId: call.correlationId, now: ctx.now };
+}
+
+async function answer(ctx: EmulatorContext, route: RouteName, call: Call): Promise<Outcome> {
+  if (route === 'notfound') return aadErrors.notFound(call.path);
+  if (route === 'token') return tokenEndpoint(ctx, call);
+  if (call.method !== 'GET' && call.method !== 'HEAD')
+    return aadErrors.methodNotAllowed(call.method);
+  if (route === 'discovery') return instanceDiscovery(ctx, call);
+  if (!isMultiTenantAlias(call.tenant) && !ctx.directory.hasTenant(call.tenant)) {
+    return aadErrors.tenantNotFound(call.tenant);
+  }
+  return route === 'openid' ? openidConfiguration(ctx, call) : jwksDocument(ctx);
+}

@@ -1,0 +1,55 @@
+import { X509Certificate } from 'node:crypto';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import * as x509 from '@peculiar/x509';
+import { createCertificateAuthority, issueServerCertificate } from '../../src/emulator/index.js';
+import { get } from './helpers.js';
+
+describe('certificates', () => {
+  it('creates a CA that can sign certificates', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'test CA' });
+    const cert = new X509Certificate(ca.certPem);
+    expect(cert.ca).toBe(true);
+    expect(cert.subject).toBe('CN=test CA');
+    const usages = new x509.X509Certificate(ca.certPem).getExtension(x509.KeyUsagesExtension);
+    expect((usages?.usages ?? 0) & x509.KeyUsageFlags.keyCertSign).toBeTruthy();
+    expect(ca.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(cert.checkIssued(cert)).toBe(true);
+  });
+
+  it('issues a server certificate for the given SANs, valid from before now', async () => {
+    const ca = await createCertificateAuthority();
+    const leaf = await issueServerCertificate(ca, {
+      ipAddresses: ['127.0.0.1'],
+      dnsNames: ['localhost'],
+    });
+    const cert = new X509Certificate(leaf.certPem);
+    const caCert = new X509Certificate(ca.certPem);
+    expect(cert.ca).toBe(false);
+    expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']); // extended key usage: serverAuth
+    expect(cert.checkIssued(caCert)).toBe(true);
+    expect(cert.verify(caCert.publicKey)).toBe(true);
+    expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(cert.checkHost('localhost')).toBe('localhost');
+    expect(new Date(cert.validFrom).getTime()).toBeLessThan(Date.now());
+    expect(new Date(cert.validTo).getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect(leaf.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+  });
+
+  it('serves TLS that a client trusting only the CA accepts', async () => {
+    const ca = await createCertificateAuthority();
+    const leaf = await issueServerCertificate(ca, { ipAddresses: ['127.0.0.1'] });
+    const server = createServer({ key: leaf.keyPem, cert: leaf.certPem }, (_req, res) =>
+      res.end('ok'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const result = await get({ url: `https://127.0.0.1:${port}`, ca: ca.certPem }, '/');
+      expect(result.text).toBe('ok');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
