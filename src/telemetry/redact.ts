@@ -7,9 +7,10 @@ export const REDACTED = '[REDACTED]';
 
 // Three base64url segments starting with a JSON header: access tokens, id tokens, assertions.
 const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
-// `"access_token":"..."`, `refresh_token=...` and friends in echoed bodies.
-const TOKEN_FIELD_PATTERN =
-  /((?:access|refresh|id)_token|client_secret|client_assertion|assertion|code)(["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi;
+// Secret-bearing fields in echoed bodies: JSON (`"access_token": "..."`) and forms (`code=...`).
+const SECRET_FIELDS = '(?:access_token|refresh_token|id_token|client_secret|client_assertion|assertion|code|password)';
+const JSON_FIELD_PATTERN = new RegExp(`("${SECRET_FIELDS}"\\s*:\\s*")[^"]*`, 'gi');
+const FORM_FIELD_PATTERN = new RegExp(`(\\b${SECRET_FIELDS}=)[^&\\s]+`, 'gi');
 
 /** Returns `text` with every known secret and token-like value replaced by `[REDACTED]`. */
 export function redact(text: string, secrets: readonly string[] = []): string {
@@ -17,5 +18,8 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   for (const secret of secrets) {
     if (secret.length >= 4) result = result.split(secret).join(REDACTED);
   }
-  return result.replace(JWT_PATTERN, REDACTED).replace(TOKEN_FIELD_PATTERN, `$1$2${REDACTED}`);
+  return result
+    .replace(JWT_PATTERN, REDACTED)
+    .replace(JSON_FIELD_PATTERN, `$1${REDACTED}`)
+    .replace(FORM_FIELD_PATTERN, `$1${REDACTED}`);
 }

@@ -1,14 +1,15 @@
 import { AuthError, ClientConfigurationError, ServerError } from '@azure/msal-node';
 import { AuthenticationError, InvalidArgumentError, isIdentityError, NetworkError } from '../../errors.js';
 import { redact } from '../../telemetry/redact.js';
-import { TransportError } from './networkClient.js';
+import { carriedError } from './networkClient.js';
 
 /**
  * Turns whatever MSAL threw into one of the library's typed errors. Errors from our network module
  * are unwrapped unchanged; MSAL's own are mapped by kind, their text redacted.
  */
 export function fromMsalError(error: unknown, secrets: readonly string[] = []): Error {
-  if (error instanceof TransportError) return error.identityError;
+  const carried = carriedError(error);
+  if (carried !== undefined) return carried;
   if (isIdentityError(error)) return error;
   if (error instanceof ServerError) {
     return new AuthenticationError(error.status ?? 400, {

@@ -16,15 +16,24 @@ export interface NetworkClientOptions {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const MAX_BODY_BYTES = 1024 * 1024;
 
+const CARRIED = Symbol('reactive-identity.carriedError');
+
 /**
- * Carries one of our typed errors through MSAL: MSAL rethrows `AuthError`s unchanged, so the
- * adapter can unwrap the original. Every non-2xx answer travels this way, which also keeps MSAL's
- * throttle from turning one 429 or 503 into a minute of local failures: retries are the engine's.
+ * Wraps one of our typed errors so it passes through MSAL: MSAL rethrows `AuthError`s unchanged
+ * (it resets their prototype, so the original rides on a symbol, not on a subclass). Every non-2xx
+ * answer travels this way, which also keeps MSAL's throttle from turning one 429 or 503 into a
+ * minute of local failures: retries are the engine's.
  */
-export class TransportError extends AuthError {
-  constructor(readonly identityError: IdentityError) {
-    super('transport_error', '', identityError.message);
-  }
+export function carryThroughMsal(identityError: IdentityError): AuthError {
+  const carrier = new AuthError('transport_error', '', identityError.message);
+  Object.defineProperty(carrier, CARRIED, { value: identityError });
+  return carrier;
+}
+
+/** The typed error a carrier holds, if `error` is one. */
+export function carriedError(error: unknown): IdentityError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  return (error as { [CARRIED]?: IdentityError })[CARRIED];
 }
 
 interface RawResponse {
@@ -61,13 +70,13 @@ export class MsalNetworkClient implements INetworkModule {
   private parse(raw: RawResponse, url: string, isTokenRequest: boolean): unknown {
     const where = stripQuery(url);
     if (raw.status < 200 || raw.status >= 300) {
-      throw new TransportError(toAuthenticationError(raw.status, raw.text, raw.headers, wallClockNow()));
+      throw carryThroughMsal(toAuthenticationError(raw.status, raw.text, raw.headers, wallClockNow()));
     }
     let body: unknown;
     try {
       body = JSON.parse(raw.text);
     } catch (error) {
-      throw new TransportError(
+      throw carryThroughMsal(
         new InvalidResponseError(`${where} answered ${raw.status} with a body that is not JSON: ${bodyExcerpt(raw.text)}`, { cause: error }),
       );
     }
@@ -75,7 +84,7 @@ export class MsalNetworkClient implements INetworkModule {
     try {
       return checkTokenResponse(body, where);
     } catch (error) {
-      throw new TransportError(error as IdentityError);
+      throw carryThroughMsal(error as IdentityError);
     }
   }
 
@@ -83,7 +92,7 @@ export class MsalNetworkClient implements INetworkModule {
     const timeoutMs = timeout ?? this.timeoutMs;
     return new Promise<RawResponse>((resolve, reject) => {
       const fail = (error: Error, what: string): void =>
-        reject(new TransportError(new NetworkError(`${method} ${stripQuery(url)} failed: ${what}`, { cause: error })));
+        reject(carryThroughMsal(new NetworkError(`${method} ${stripQuery(url)} failed: ${what}`, { cause: error })));
       const req = httpsRequest(url, { method, headers: options?.headers, agent: this.agent, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

@@ -1,0 +1,181 @@
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
+import {
+  AuthenticationError,
+  AzureAuthorityHosts,
+  ClientSecretCredential,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+  TokenManager,
+  type TokenManagerOptions,
+} from '../../src/index.js';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { VirtualClock } from '../support/virtualClock.js';
+
+const CLIENT_ID = '5a1d0c3e-0000-4000-8000-0000000000c5';
+const SECRET = 'client-secret-value~for.tests';
+const STORAGE = 'https://storage.azure.com/.default';
+
+let em: Emulator;
+const managers: TokenManager[] = [];
+
+beforeAll(async () => {
+  em = await startEmulator({ apps: [{ clientId: CLIENT_ID, clientSecret: SECRET }] });
+});
+afterAll(async () => {
+  await Promise.all(managers.map((m) => m.close()));
+  await em.stop();
+});
+afterEach(() => em.faults.clear());
+
+/** A credential on its own engine, so tests never share tokens. */
+function credential(
+  secret = SECRET,
+  options: { manager?: TokenManagerOptions; additionallyAllowedTenants?: string[] } = {},
+) {
+  const tokenManager = new TokenManager({ retryInitialDelayMs: 1, retryMaxDelayMs: 4, ...options.manager });
+  managers.push(tokenManager);
+  return new ClientSecretCredential(em.tenantId, CLIENT_ID, secret, {
+    authorityHost: em.url,
+    tlsOptions: { ca: em.ca },
+    tokenManager,
+    additionallyAllowedTenants: options.additionallyAllowedTenants,
+    env: {},
+  });
+}
+
+/** Waits (by yielding to I/O, never by sleeping a fixed time) until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !condition(); i++) await new Promise((r) => setTimeout(r, 1));
+  expect(condition()).toBe(true);
+}
+
+describe('ClientSecretCredential against the emulator', () => {
+  it('gets a v1 storage token that verifies with the authority JWKS', async () => {
+    const token = await credential().getToken(STORAGE);
+    const jwks = createLocalJWKSet(em.jwks as JSONWebKeySet);
+    const { payload } = await jwtVerify(token.token, jwks, {
+      issuer: `https://sts.windows.net/${em.tenantId}/`,
+      audience: 'https://storage.azure.com',
+    });
+    expect(payload).toMatchObject({ appid: CLIENT_ID, tid: em.tenantId, ver: '1.0' });
+    expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now() + 50 * 60_000);
+    expect(token.tokenType).toBe('Bearer');
+  });
+
+  it('makes exactly one token request for a first acquisition, with no discovery', async () => {
+    em.counters.reset();
+    await credential().getToken(STORAGE);
+    expect(em.counters.get('token')).toBe(1);
+    expect(em.counters.get('openid') + em.counters.get('discovery')).toBe(0);
+  });
+
+  it('fails a wrong secret with AuthenticationError carrying the authority codes', async () => {
+    const error = await credential('wrong-secret-value').getToken(STORAGE).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    const auth = error as AuthenticationError;
+    expect(auth.code).toBe('ERR_AUTHENTICATION_FAILED');
+    expect(auth.statusCode).toBe(401);
+    expect(auth.errorResponse.error).toBe('invalid_client');
+    expect(auth.errorResponse.errorCodes).toEqual([7000215]);
+    expect(auth.errorResponse.traceId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(auth.message).not.toContain('wrong-secret-value');
+  });
+
+  it('retries three 503s and then yields a token', async () => {
+    em.counters.reset();
+    em.faults.add({ route: 'token', status: 503, times: 3 });
+    const token = await credential().getToken(STORAGE);
+    expect(token.token).toMatch(/^eyJ/);
+    expect(em.counters.get('token')).toBe(4);
+  });
+
+  it('honours Retry-After on a 429 before trying again', async () => {
+    const clock = new VirtualClock(Date.now());
+    const cred = credential(SECRET, { manager: { scheduler: clock } });
+    em.counters.reset();
+    em.faults.add({ route: 'token', status: 429, retryAfterSeconds: 7, times: 1 });
+    const call = cred.getToken(STORAGE);
+    await until(() => em.counters.get('token') === 1 && clock.pending > 0);
+    await clock.advance(6_999);
+    expect(em.counters.get('token')).toBe(1);
+    await clock.advance(1);
+    await until(() => em.counters.get('token') === 2);
+    expect((await call).token).toMatch(/^eyJ/);
+  });
+
+  it('gives a typed error for a garbage token response', async () => {
+    em.faults.add({ route: 'token', garbage: true });
+    const error = await credential().getToken(STORAGE).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_INVALID_RESPONSE' });
+    expect((error as Error).message).toContain('not JSON');
+  });
+
+  it('recovers after a connection reset', async () => {
+    em.faults.add({ route: 'token', reset: true, times: 1 });
+    const token = await credential().getToken(STORAGE);
+    expect(token.token).toMatch(/^eyJ/);
+  });
+
+  it('requests a CAE token (xms_cc) when enableCae is set, on its own key', async () => {
+    const cred = credential();
+    const plain = await cred.getToken(STORAGE);
+    const cae = await cred.getToken(STORAGE, { enableCae: true });
+    expect(decodeJwt(cae.token).xms_cc).toEqual(['cp1']);
+    expect(decodeJwt(plain.token).xms_cc).toBeUndefined();
+  });
+
+  it('bypasses the cache when claims are given', async () => {
+    const cred = credential();
+    const first = await cred.getToken(STORAGE);
+    em.counters.reset();
+    const challenged = await cred.getToken(STORAGE, { claims: '{"access_token":{"nbf":{"essential":true,"value":"1"}}}' });
+    expect(em.counters.get('token')).toBe(1);
+    expect(challenged.token).not.toBe(first.token);
+    expect((await cred.getToken(STORAGE)).token).toBe(challenged.token);
+  });
+
+  it('refuses a request tenant that is not allowed, and allows it with "*"', async () => {
+    const other = '00000000-0000-4000-8000-0000000000ff';
+    await expect(credential().getToken(STORAGE, { tenantId: other })).rejects.toBeInstanceOf(CredentialUnavailableError);
+    const error = await credential(SECRET, { additionallyAllowedTenants: ['*'] })
+      .getToken(STORAGE, { tenantId: other })
+      .catch((e: unknown) => e);
+    // The emulator does not know that tenant: the request was sent there, and refused by the authority.
+    expect(error).toMatchObject({ statusCode: 400, errorResponse: { errorCodes: [90002] } });
+  });
+});
+
+describe('ClientSecretCredential input', () => {
+  it.each([
+    ['an empty scope list', [] as string[]],
+    ['an empty scope', ''],
+    ['a scope with a space', 'https://storage.azure.com/.default openid'],
+  ])('rejects %s with InvalidArgumentError', async (_name, scopes) => {
+    await expect(credential().getToken(scopes)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+  });
+
+  it.each([
+    ['a malformed tenant id', 'tenant/../../evil', {}],
+    ['a non-https authority host', CLIENT_ID.slice(0, 0) + 'contoso', { authorityHost: 'http://127.0.0.1:1' }],
+    ['an authority host that is not a URL', 'contoso', { authorityHost: 'not a url' }],
+  ])('rejects %s at construction with InvalidArgumentError', (_name, tenant, options) => {
+    expect(() => new ClientSecretCredential(tenant, CLIENT_ID, SECRET, { ...options, env: {} })).toThrow(InvalidArgumentError);
+  });
+
+  it.each([
+    ['tenantId', ['', CLIENT_ID, SECRET]],
+    ['clientId', ['contoso', '', SECRET]],
+    ['clientSecret', ['contoso', CLIENT_ID, '']],
+  ])('throws CredentialUnavailableError when %s is empty', (name, [t, c, s]) => {
+    expect(() => new ClientSecretCredential(t!, c!, s!, { env: {} })).toThrow(
+      expect.objectContaining({ code: 'ERR_CREDENTIAL_UNAVAILABLE', message: expect.stringContaining(name) }),
+    );
+  });
+
+  it('reads AZURE_AUTHORITY_HOST from the environment and refuses http there too', () => {
+    expect(() => new ClientSecretCredential('contoso', CLIENT_ID, SECRET, { env: { AZURE_AUTHORITY_HOST: 'http://127.0.0.1:9' } })).toThrow(
+      /must use https/,
+    );
+    expect(AzureAuthorityHosts.AzurePublicCloud).toBe('https://login.microsoftonline.com');
+  });
+});
