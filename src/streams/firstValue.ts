@@ -10,6 +10,8 @@ export function firstValueWithAbort<T>(source: Observable<T>, signal?: GetTokenO
   if (signal?.aborted) return Promise.reject(abortError());
   return new Promise<T>((resolve, reject) => {
     let settled = false;
+    // Assigned once, but read by callbacks that may run during subscribe(), before a const exists.
+    // eslint-disable-next-line prefer-const
     let subscription: Subscription | undefined;
     const onAbort = (): void => {
       if (settled) return;

@@ -28,12 +28,15 @@ export interface StreamKey extends TokenRequest {
 }
 
 // Scopes travel space-separated on the wire, so whitespace and control characters cannot be valid.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
 const SCOPE_PATTERN = /^[^\s\u0000-\u001f\u007f]+$/;
 
 function checkScope(scope: unknown): string {
   if (typeof scope !== 'string' || !SCOPE_PATTERN.test(scope)) {
+    // Only strings are quoted: JSON.stringify throws on a bigint or a circular object.
+    const shown = typeof scope === 'string' ? JSON.stringify(scope) : `of type ${scope === null ? 'null' : typeof scope}`;
     throw new InvalidArgumentError(
-      `Invalid scope ${JSON.stringify(scope)}: a scope is a non-empty string without whitespace, such as "https://storage.azure.com/.default".`,
+      `Invalid scope ${shown}: a scope is a non-empty string without whitespace, such as "https://storage.azure.com/.default".`,
     );
   }
   return scope;
@@ -45,7 +48,8 @@ export function normalizeScopes(scopes: string | readonly string[]): string[] {
   if (!Array.isArray(scopes) || scopes.length === 0) {
     throw new InvalidArgumentError('At least one scope is required, such as "https://storage.azure.com/.default".');
   }
-  const unique = [...new Set(scopes.map(checkScope))];
+  // Array.from visits holes too (map skips them), so a sparse array cannot smuggle in undefined.
+  const unique = [...new Set(Array.from(scopes, checkScope))];
   return unique.sort();
 }
 
