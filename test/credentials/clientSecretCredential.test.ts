@@ -145,6 +145,35 @@ describe('ClientSecretCredential against the emulator', () => {
   });
 });
 
+describe('ClientSecretCredential sharing and lifetime', () => {
+  it('makes one token request for 1000 instances with one configuration and 1000 concurrent calls', async () => {
+    const tokenManager = new TokenManager();
+    managers.push(tokenManager);
+    em.counters.reset();
+    const instances = Array.from(
+      { length: 1000 },
+      () => new ClientSecretCredential(em.tenantId, CLIENT_ID, SECRET, { authorityHost: em.url, tlsOptions: { ca: em.ca }, tokenManager, env: {} }),
+    );
+    const tokens = await Promise.all(instances.map((c) => c.getToken(STORAGE)));
+    expect(new Set(tokens.map((t) => t.token)).size).toBe(1);
+    expect(em.counters.get('token')).toBe(1);
+  });
+
+  it('keeps no timer that holds the process open, and close() releases its streams', async () => {
+    const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = refTimers();
+    const tokenManager = new TokenManager();
+    const cred = new ClientSecretCredential(em.tenantId, CLIENT_ID, SECRET, { authorityHost: em.url, tlsOptions: { ca: em.ca }, tokenManager, env: {} });
+    await cred.getToken(STORAGE);
+    // A refresh timer and a keep-warm timer are pending now, and neither keeps Node alive.
+    expect(tokenManager.snapshot()[0]?.nextRefreshAt).toBeGreaterThan(Date.now());
+    expect(refTimers()).toBeLessThanOrEqual(before);
+    await cred.close();
+    expect(tokenManager.snapshot()).toEqual([]);
+    await tokenManager.close();
+  });
+});
+
 describe('ClientSecretCredential input', () => {
   it.each([
     ['an empty scope list', [] as string[]],
