@@ -8,6 +8,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
+  setupFiles: ['<rootDir>/test/support/loopbackGuard.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
 };
