@@ -135,10 +135,22 @@ function hasCode(error: unknown, code: IdentityErrorCode): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
 
-/** True for any error of this library. */
+const IDENTITY_ERROR_CODES: ReadonlySet<string> = new Set<IdentityErrorCode>([
+  'ERR_CREDENTIAL_UNAVAILABLE',
+  'ERR_AUTHENTICATION_FAILED',
+  'ERR_AUTHENTICATION_REQUIRED',
+  'ERR_AGGREGATE_AUTHENTICATION',
+  'ERR_INVALID_ARGUMENT',
+  'ERR_INVALID_RESPONSE',
+  'ERR_NETWORK',
+  'ERR_ABORTED',
+  'ERR_CLOSED',
+]);
+
+/** True for any error of this library (by code, so copies of the library agree; Node's own `ERR_*` codes are not ours). */
 export function isIdentityError(error: unknown): error is IdentityError {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : '';
-  return typeof code === 'string' && code.startsWith('ERR_') && error instanceof Error;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && IDENTITY_ERROR_CODES.has(code) && error instanceof Error;
 }
 export const isCredentialUnavailableError = (e: unknown): e is CredentialUnavailableError =>
   hasCode(e, 'ERR_CREDENTIAL_UNAVAILABLE') ||

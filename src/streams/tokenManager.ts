@@ -200,21 +200,27 @@ export class TokenManager {
           subscriber.error(closedError());
           return;
         }
+        // `subscriber.closed` is already true inside the teardown, so track settling ourselves.
+        let settled = false;
         const inner = from(binding.acquire(request)).subscribe({
           next: (token) => {
             this.metrics.acquisition(key.credential, 'success', this.scheduler.now() - started);
             subscriber.next(token);
           },
           error: (error: unknown) => {
+            settled = true;
             this.metrics.acquisition(key.credential, 'failure', this.scheduler.now() - started, errorCode(error));
             if (reason === 'proactive') this.metrics.refreshFailure(key.credential);
             subscriber.error(error);
           },
-          complete: () => subscriber.complete(),
+          complete: () => {
+            settled = true;
+            subscriber.complete();
+          },
         });
         return () => {
           inner.unsubscribe();
-          if (!subscriber.closed) abort.abort();
+          if (!settled) abort.abort();
         };
       }),
     ).pipe(takeUntil(this.closed$));

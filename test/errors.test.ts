@@ -1,0 +1,337 @@
+import * as azure from '@azure/identity';
+import {
+  AbortError,
+  AggregateAuthenticationError,
+  AggregateAuthenticationErrorName,
+  AuthenticationError,
+  AuthenticationErrorName,
+  AuthenticationRequiredError,
+  AuthenticationRequiredErrorName,
+  ClosedError,
+  CredentialUnavailableError,
+  CredentialUnavailableErrorName,
+  IdentityError,
+  InvalidArgumentError,
+  InvalidResponseError,
+  NetworkError,
+  isAbortError,
+  isAggregateAuthenticationError,
+  isAuthenticationError,
+  isAuthenticationRequiredError,
+  isCredentialUnavailableError,
+  isIdentityError,
+  isInvalidArgumentError,
+  isTransientError,
+  isTransientStatus,
+  type ErrorResponse,
+} from '../src/index.js';
+
+const invalidClient: ErrorResponse = {
+  error: 'invalid_client',
+  errorDescription: 'AADSTS7000215: Invalid client secret provided.',
+  errorCodes: [7000215],
+  correlationId: 'c0rre1at10n',
+  traceId: 'tr4ce',
+};
+
+const examples: [string, IdentityError][] = [
+  ['CredentialUnavailableError', new CredentialUnavailableError('no tool')],
+  ['AuthenticationError', new AuthenticationError(401, invalidClient)],
+  ['AuthenticationRequiredError', new AuthenticationRequiredError(['s'], 'sign in')],
+  ['AggregateAuthenticationError', new AggregateAuthenticationError([])],
+  ['InvalidArgumentError', new InvalidArgumentError('bad')],
+  ['InvalidResponseError', new InvalidResponseError('garbled')],
+  ['NetworkError', new NetworkError('reset')],
+  ['AbortError', new AbortError('aborted')],
+  ['ClosedError', new ClosedError('closed')],
+];
+
+describe('IdentityError', () => {
+  it.each([
+    ['CredentialUnavailableError', 'ERR_CREDENTIAL_UNAVAILABLE'],
+    ['AuthenticationError', 'ERR_AUTHENTICATION_FAILED'],
+    ['AuthenticationRequiredError', 'ERR_AUTHENTICATION_REQUIRED'],
+    ['AggregateAuthenticationError', 'ERR_AGGREGATE_AUTHENTICATION'],
+    ['InvalidArgumentError', 'ERR_INVALID_ARGUMENT'],
+    ['InvalidResponseError', 'ERR_INVALID_RESPONSE'],
+    ['NetworkError', 'ERR_NETWORK'],
+    ['AbortError', 'ERR_ABORTED'],
+    ['ClosedError', 'ERR_CLOSED'],
+  ])('%s has code %s', (name, code) => {
+    const error = examples.find(([n]) => n === name)![1];
+    expect(error.code).toBe(code);
+  });
+
+  it.each(examples)('%s is named after its class and is an Error', (name, error) => {
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(IdentityError);
+    expect(error.name).toBe(name);
+  });
+
+  it('preserves a native cause', () => {
+    const cause = new Error('ECONNRESET');
+    expect(new NetworkError('POST failed', { cause }).cause).toBe(cause);
+  });
+
+  it('has no cause property when none is given', () => {
+    expect('cause' in new NetworkError('POST failed')).toBe(false);
+  });
+
+  it('carries Retry-After', () => {
+    expect(new NetworkError('busy', { retryAfterMs: 7_000 }).retryAfterMs).toBe(7_000);
+  });
+});
+
+describe('error names', () => {
+  it.each([
+    [
+      'CredentialUnavailableErrorName',
+      CredentialUnavailableErrorName,
+      azure.CredentialUnavailableErrorName,
+    ],
+    ['AuthenticationErrorName', AuthenticationErrorName, azure.AuthenticationErrorName],
+    [
+      'AggregateAuthenticationErrorName',
+      AggregateAuthenticationErrorName,
+      azure.AggregateAuthenticationErrorName,
+    ],
+    [
+      'AuthenticationRequiredErrorName',
+      AuthenticationRequiredErrorName,
+      'AuthenticationRequiredError',
+    ],
+  ])('%s matches @azure/identity', (_name, ours, theirs) => {
+    expect(ours).toBe(theirs);
+  });
+
+  it.each([
+    [
+      'CredentialUnavailableError',
+      new CredentialUnavailableError('x'),
+      new azure.CredentialUnavailableError('x'),
+    ],
+    [
+      'AuthenticationError',
+      new AuthenticationError(400, invalidClient),
+      new azure.AuthenticationError(400, { error: 'e', error_description: 'd' }),
+    ],
+    [
+      'AggregateAuthenticationError',
+      new AggregateAuthenticationError([]),
+      new azure.AggregateAuthenticationError([], 'x'),
+    ],
+    [
+      'AuthenticationRequiredError',
+      new AuthenticationRequiredError(['s'], 'x'),
+      new azure.AuthenticationRequiredError({ scopes: ['s'] }),
+    ],
+  ])('an instance of %s has the name @azure/identity gives it', (_name, ours, theirs) => {
+    expect(ours.name).toBe(theirs.name);
+  });
+});
+
+describe('CredentialUnavailableError', () => {
+  it('is not transient, so chains move on instead of retrying', () => {
+    expect(new CredentialUnavailableError('no tool').transient).toBe(false);
+  });
+});
+
+describe('AuthenticationError', () => {
+  it('formats its message as @azure/identity does', () => {
+    expect(new AuthenticationError(401, invalidClient).message).toBe(
+      'invalid_client Status code: 401\nMore details:\nAADSTS7000215: Invalid client secret provided.',
+    );
+  });
+
+  it('carries the status code and the authority’s error response', () => {
+    const error = new AuthenticationError(401, invalidClient);
+    expect(error.statusCode).toBe(401);
+    expect(error.errorResponse).toEqual(invalidClient);
+  });
+
+  it.each([
+    [400, false],
+    [401, false],
+    [403, false],
+    [404, false],
+    [408, true],
+    [429, true],
+    [500, true],
+    [501, false],
+    [502, true],
+    [503, true],
+    [504, true],
+    [505, false],
+  ])('with status %i is transient: %s', (status, transient) => {
+    expect(new AuthenticationError(status, invalidClient).transient).toBe(transient);
+  });
+
+  it('preserves its cause and Retry-After', () => {
+    const cause = new Error('raw');
+    const error = new AuthenticationError(503, invalidClient, { cause, retryAfterMs: 2_000 });
+    expect(error.cause).toBe(cause);
+    expect(error.retryAfterMs).toBe(2_000);
+  });
+});
+
+describe('AuthenticationRequiredError', () => {
+  it('carries the scopes that need interactive authentication', () => {
+    expect(new AuthenticationRequiredError(['a', 'b'], 'sign in').scopes).toEqual(['a', 'b']);
+  });
+});
+
+describe('AggregateAuthenticationError', () => {
+  it('lists each error on its own line under the heading', () => {
+    const error = new AggregateAuthenticationError([
+      new CredentialUnavailableError('EnvironmentCredential is unavailable.'),
+      new AuthenticationError(401, invalidClient),
+      'a plain string',
+    ]);
+    expect(error.message.split('\n')).toEqual([
+      'ChainedTokenCredential authentication failed.',
+      'CredentialUnavailableError: EnvironmentCredential is unavailable.',
+      'AuthenticationError: invalid_client Status code: 401',
+      'More details:',
+      'AADSTS7000215: Invalid client secret provided.',
+      'a plain string',
+    ]);
+  });
+
+  it('takes a custom heading', () => {
+    expect(
+      new AggregateAuthenticationError([new NetworkError('reset')], 'Chain failed.').message,
+    ).toBe('Chain failed.\nNetworkError: reset');
+  });
+
+  it('keeps the errors in order', () => {
+    const errors = [new NetworkError('a'), new NetworkError('b')];
+    expect(new AggregateAuthenticationError(errors).errors).toEqual(errors);
+  });
+});
+
+describe('NetworkError', () => {
+  it('is transient', () => {
+    expect(new NetworkError('reset').transient).toBe(true);
+  });
+});
+
+describe('isIdentityError', () => {
+  it.each(examples)('accepts %s', (_name, error) => {
+    expect(isIdentityError(error)).toBe(true);
+  });
+
+  it('accepts an error of another copy of the library, by code', () => {
+    expect(isIdentityError(Object.assign(new Error('x'), { code: 'ERR_NETWORK' }))).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['a plain Error', new Error('x')],
+    [
+      'a Node.js error with an ERR_ code',
+      Object.assign(new TypeError('bad'), { code: 'ERR_INVALID_ARG_TYPE' }),
+    ],
+    [
+      'a Node.js TLS error',
+      Object.assign(new Error('bad cert'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }),
+    ],
+    ['a plain object with a code', { code: 'ERR_NETWORK' }],
+    ['null', null],
+    ['a string', 'ERR_NETWORK'],
+  ])('rejects %s', (_name, value) => {
+    expect(isIdentityError(value)).toBe(false);
+  });
+});
+
+describe('isCredentialUnavailableError', () => {
+  it('accepts ours', () => {
+    expect(isCredentialUnavailableError(new CredentialUnavailableError('x'))).toBe(true);
+  });
+
+  it('accepts the @azure/identity error of the same name', () => {
+    expect(isCredentialUnavailableError(new azure.CredentialUnavailableError('x'))).toBe(true);
+  });
+
+  it('rejects other errors', () => {
+    expect(isCredentialUnavailableError(new AuthenticationError(401, invalidClient))).toBe(false);
+  });
+});
+
+describe('isAuthenticationError', () => {
+  it('accepts ours and rejects others', () => {
+    expect(isAuthenticationError(new AuthenticationError(401, invalidClient))).toBe(true);
+    expect(isAuthenticationError(new NetworkError('x'))).toBe(false);
+  });
+});
+
+describe('isAuthenticationRequiredError', () => {
+  it('accepts ours and rejects others', () => {
+    expect(isAuthenticationRequiredError(new AuthenticationRequiredError([], 'x'))).toBe(true);
+    expect(isAuthenticationRequiredError(new NetworkError('x'))).toBe(false);
+  });
+});
+
+describe('isAggregateAuthenticationError', () => {
+  it('accepts ours and rejects others', () => {
+    expect(isAggregateAuthenticationError(new AggregateAuthenticationError([]))).toBe(true);
+    expect(isAggregateAuthenticationError(new NetworkError('x'))).toBe(false);
+  });
+});
+
+describe('isInvalidArgumentError', () => {
+  it('accepts ours and rejects others', () => {
+    expect(isInvalidArgumentError(new InvalidArgumentError('x'))).toBe(true);
+    expect(isInvalidArgumentError(new InvalidResponseError('x'))).toBe(false);
+  });
+});
+
+describe('isAbortError', () => {
+  it('accepts ours', () => {
+    expect(isAbortError(new AbortError('x'))).toBe(true);
+  });
+
+  it('accepts any error named AbortError, as @azure/abort-controller throws', () => {
+    expect(
+      isAbortError(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })),
+    ).toBe(true);
+  });
+
+  it('rejects other errors', () => {
+    expect(isAbortError(new ClosedError('x'))).toBe(false);
+  });
+});
+
+describe('isTransientError', () => {
+  it.each<[string, unknown, boolean]>([
+    ['a 503 AuthenticationError', new AuthenticationError(503, invalidClient), true],
+    ['a 429 AuthenticationError', new AuthenticationError(429, invalidClient), true],
+    ['a 401 AuthenticationError', new AuthenticationError(401, invalidClient), false],
+    ['a NetworkError', new NetworkError('reset'), true],
+    ['an InvalidResponseError', new InvalidResponseError('garbled'), false],
+    ['a CredentialUnavailableError', new CredentialUnavailableError('x'), false],
+    ['a plain Error', new Error('x'), false],
+    ['undefined', undefined, false],
+  ])('classifies %s as transient: %s', (_name, error, transient) => {
+    expect(isTransientError(error)).toBe(transient);
+  });
+});
+
+describe('isTransientStatus', () => {
+  it.each([
+    [200, false],
+    [400, false],
+    [401, false],
+    [403, false],
+    [404, false],
+    [408, true],
+    [429, true],
+    [500, true],
+    [501, false],
+    [502, true],
+    [503, true],
+    [504, true],
+    [505, false],
+    [511, true],
+  ])('%i → %s', (status, transient) => {
+    expect(isTransientStatus(status)).toBe(transient);
+  });
+});

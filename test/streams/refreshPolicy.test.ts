@@ -1,0 +1,187 @@
+import * as publicApi from '../../src/index.js';
+import {
+  DEFAULT_FORCED_REFRESH_WINDOW_MS,
+  DEFAULT_INITIAL_MAX_RETRIES,
+  DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
+  DEFAULT_RETRY_INITIAL_DELAY_MS,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  isUsable,
+  refreshAt,
+  resolveRefreshPolicy,
+  retryDelay,
+  usableUntil,
+  type TokenRecord,
+} from '../../src/streams/refreshPolicy.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const SECOND = 1_000;
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const policy = resolveRefreshPolicy();
+
+function token(lifetimeMs: number, refreshInMs?: number, obtainedAt = T0): TokenRecord {
+  const record: TokenRecord = {
+    token: 't',
+    expiresOnTimestamp: obtainedAt + lifetimeMs,
+    obtainedAt,
+  };
+  if (refreshInMs !== undefined) record.refreshAfterTimestamp = obtainedAt + refreshInMs;
+  return record;
+}
+
+describe('resolveRefreshPolicy', () => {
+  it('fills every field with its exported default', () => {
+    expect(resolveRefreshPolicy()).toEqual({
+      forcedRefreshWindowMs: DEFAULT_FORCED_REFRESH_WINDOW_MS,
+      refreshBeforeExpiryMs: DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
+      retryInitialDelayMs: DEFAULT_RETRY_INITIAL_DELAY_MS,
+      retryMaxDelayMs: DEFAULT_RETRY_MAX_DELAY_MS,
+      initialMaxRetries: DEFAULT_INITIAL_MAX_RETRIES,
+    });
+  });
+
+  it('keeps given values, zero included', () => {
+    const resolved = resolveRefreshPolicy({
+      forcedRefreshWindowMs: 0,
+      retryInitialDelayMs: 5,
+      initialMaxRetries: 0,
+    });
+    expect(resolved).toMatchObject({
+      forcedRefreshWindowMs: 0,
+      retryInitialDelayMs: 5,
+      initialMaxRetries: 0,
+    });
+    expect(resolved.retryMaxDelayMs).toBe(DEFAULT_RETRY_MAX_DELAY_MS);
+  });
+});
+
+describe('refresh policy defaults', () => {
+  it('are the documented values', () => {
+    expect(DEFAULT_FORCED_REFRESH_WINDOW_MS).toBe(30 * SECOND);
+    expect(DEFAULT_REFRESH_BEFORE_EXPIRY_MS).toBe(5 * MIN);
+    expect(DEFAULT_RETRY_INITIAL_DELAY_MS).toBe(1 * SECOND);
+    expect(DEFAULT_RETRY_MAX_DELAY_MS).toBe(30 * SECOND);
+    expect(DEFAULT_INITIAL_MAX_RETRIES).toBe(3);
+  });
+
+  it('are exported from the package entry point', () => {
+    expect(publicApi).toMatchObject({
+      DEFAULT_FORCED_REFRESH_WINDOW_MS,
+      DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
+      DEFAULT_RETRY_INITIAL_DELAY_MS,
+      DEFAULT_RETRY_MAX_DELAY_MS,
+      DEFAULT_INITIAL_MAX_RETRIES,
+    });
+  });
+});
+
+describe('usableUntil', () => {
+  it('is the expiry minus the forced-refresh window', () => {
+    expect(usableUntil(token(HOUR), policy)).toBe(T0 + HOUR - 30 * SECOND);
+  });
+});
+
+describe('isUsable', () => {
+  const oneHour = token(HOUR);
+  const edge = oneHour.expiresOnTimestamp - DEFAULT_FORCED_REFRESH_WINDOW_MS;
+
+  it('is true up to the last millisecond before the forced-refresh window', () => {
+    expect(isUsable(oneHour, edge - 1, policy)).toBe(true);
+  });
+
+  it('is false from the first millisecond of the forced-refresh window', () => {
+    expect(isUsable(oneHour, edge, policy)).toBe(false);
+  });
+
+  it('is false once the token has expired', () => {
+    expect(isUsable(oneHour, oneHour.expiresOnTimestamp + 1, policy)).toBe(false);
+  });
+
+  it('follows a configured window', () => {
+    const wide = resolveRefreshPolicy({ forcedRefreshWindowMs: 2 * MIN });
+    expect(isUsable(oneHour, oneHour.expiresOnTimestamp - 2 * MIN - 1, wide)).toBe(true);
+    expect(isUsable(oneHour, oneHour.expiresOnTimestamp - 2 * MIN, wide)).toBe(false);
+  });
+});
+
+describe('refreshAt', () => {
+  it('honours refresh_in when the authority gave one', () => {
+    expect(refreshAt(token(24 * HOUR, 12 * HOUR), policy)).toBe(T0 + 12 * HOUR);
+  });
+
+  it('clamps refresh_in to the end of the usable window', () => {
+    const late = token(HOUR, HOUR);
+    expect(refreshAt(late, policy)).toBe(usableUntil(late, policy));
+  });
+
+  it('refreshes five minutes before expiry when that is later than half the lifetime', () => {
+    expect(refreshAt(token(HOUR), policy)).toBe(T0 + 55 * MIN);
+  });
+
+  it('refreshes at half the lifetime when that is later than five minutes before expiry', () => {
+    expect(refreshAt(token(8 * MIN), policy)).toBe(T0 + 4 * MIN);
+  });
+
+  it('measures half the lifetime from when the token was obtained', () => {
+    const obtainedLate = token(8 * MIN, undefined, T0 + HOUR);
+    expect(refreshAt(obtainedLate, policy)).toBe(T0 + HOUR + 4 * MIN);
+  });
+
+  it('never refreshes after the token stops being usable', () => {
+    const short = token(40 * SECOND);
+    expect(refreshAt(short, policy)).toBe(T0 + 10 * SECOND);
+  });
+
+  it('uses a configured refreshBeforeExpiryMs', () => {
+    const early = resolveRefreshPolicy({ refreshBeforeExpiryMs: 20 * MIN });
+    expect(refreshAt(token(HOUR), early)).toBe(T0 + 40 * MIN);
+  });
+});
+
+describe('retryDelay', () => {
+  const top = (): number => 1;
+  const bottom = (): number => 0;
+
+  it('starts at retryInitialDelayMs and doubles with each attempt', () => {
+    expect([0, 1, 2, 3].map((attempt) => retryDelay(attempt, policy, top))).toEqual([
+      1_000, 2_000, 4_000, 8_000,
+    ]);
+  });
+
+  it('never exceeds retryMaxDelayMs', () => {
+    expect([5, 10, 100, 2_000].map((attempt) => retryDelay(attempt, policy, top))).toEqual([
+      30_000, 30_000, 30_000, 30_000,
+    ]);
+  });
+
+  it('jitters down to half the delay when random is 0', () => {
+    expect([0, 1, 10].map((attempt) => retryDelay(attempt, policy, bottom))).toEqual([
+      500, 1_000, 15_000,
+    ]);
+  });
+
+  it('stays within [d/2, d] for any random value', () => {
+    for (const r of [0, 0.25, 0.5, 0.999, 1]) {
+      const delay = retryDelay(2, policy, () => r);
+      expect(delay).toBeGreaterThanOrEqual(2_000);
+      expect(delay).toBeLessThanOrEqual(4_000);
+    }
+  });
+
+  it('waits at least Retry-After', () => {
+    expect(retryDelay(0, policy, top, 120_000)).toBe(120_000);
+  });
+
+  it('keeps its own delay when Retry-After is shorter', () => {
+    expect(retryDelay(3, policy, top, 500)).toBe(8_000);
+  });
+
+  it('may exceed retryMaxDelayMs to honour Retry-After', () => {
+    expect(retryDelay(10, policy, bottom, 90_000)).toBe(90_000);
+  });
+
+  it('follows configured delays', () => {
+    const fast = resolveRefreshPolicy({ retryInitialDelayMs: 5, retryMaxDelayMs: 20 });
+    expect([0, 1, 2, 3].map((attempt) => retryDelay(attempt, fast, top))).toEqual([5, 10, 20, 20]);
+  });
+});
