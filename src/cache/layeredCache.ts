@@ -8,7 +8,7 @@ export interface CacheLookup {
 }
 
 /** Reports a layer that failed; the cache carries on without it for that call. */
-export type LayerFailureHandler = (layer: string, operation: 'get' | 'set' | 'delete', error: unknown) => void;
+export type LayerFailureHandler = (layer: string, operation: 'get' | 'set' | 'delete' | 'close', error: unknown) => void;
 
 /**
  * Layers tried in order (memory first). A hit in a lower layer is copied into the layers above
@@ -33,8 +33,17 @@ export class LayeredCache {
     return this.each('delete', (layer) => layer.delete(key));
   }
 
+  /** Closes every layer; one that fails to close is reported and does not keep the others open. */
   async close(): Promise<void> {
-    for (const layer of this.layers) await layer.close?.();
+    await Promise.all(
+      this.layers.map(async (layer) => {
+        try {
+          await layer.close?.();
+        } catch (error) {
+          this.onFailure(layer.name, 'close', error);
+        }
+      }),
+    );
   }
 
   private getFrom(

@@ -5,8 +5,8 @@ import type { CacheLayer, CachedToken } from './cacheLayer.js';
 export interface MemoryLayerOptions {
   /** Most entries kept; the least recently used go first. Default 1000. */
   maxEntries?: number;
-  /** The clock (ms) that decides expiry; the engine passes its scheduler's `now`. */
-  now?: () => number;
+  /** The clock (ms) that decides expiry, e.g. `() => Date.now()`; the engine passes its scheduler's. */
+  now: () => number;
 }
 
 export const DEFAULT_MEMORY_MAX_ENTRIES = 1000;
@@ -20,9 +20,9 @@ export class MemoryLayer implements CacheLayer {
   private readonly entries: LRUCache<string, CachedToken>;
   private readonly now: () => number;
 
-  constructor(options: MemoryLayerOptions = {}) {
+  constructor(options: MemoryLayerOptions) {
     this.entries = new LRUCache({ max: options.maxEntries ?? DEFAULT_MEMORY_MAX_ENTRIES });
-    this.now = options.now ?? (() => 0);
+    this.now = options.now;
   }
 
   get(key: string): CachedToken | undefined {

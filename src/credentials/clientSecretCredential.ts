@@ -45,6 +45,7 @@ export class ClientSecretCredential extends ReactiveCredential {
       sink: options.loggingOptions?.sink,
       secrets: [clientSecret],
     });
+    this.logger = logger;
     this.network = new MsalNetworkClient({ ca: options.tlsOptions?.ca, timeoutMs: options.requestTimeoutMs });
     this.client = new ConfidentialClient({ clientId, authorityHost, proof: { clientSecret }, network: this.network, logger, secrets: [clientSecret] });
     this.bind({

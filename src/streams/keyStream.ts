@@ -1,4 +1,5 @@
 import type { AccessToken } from '@azure/core-auth';
+import { context as otelContext, trace, type SpanContext } from '@opentelemetry/api';
 import {
   defer,
   expand,
@@ -44,8 +45,11 @@ export interface KeyStreamContext {
   keepWarmMs: number;
   cache: LayeredCache;
   emit(event: TokenEvent): void;
-  /** One acquisition attempt, already wrapped in a span and metrics; cold. */
-  acquire(key: StreamKey, reason: RefreshReason, claims?: string): Observable<AccessToken>;
+  /**
+   * One acquisition attempt, already wrapped in a span and metrics; cold. `creator` is the span
+   * that was active when the stream was made, for linking timer-driven refreshes to it.
+   */
+  acquire(key: StreamKey, reason: RefreshReason, claims?: string, creator?: SpanContext): Observable<AccessToken>;
   /** Called when the stream has torn down after its keep-warm time. */
   onIdle(stream: KeyStream): void;
   /** Emits when the whole manager closes. */
@@ -76,6 +80,8 @@ export class KeyStream {
   readonly tokens$: Observable<TokenRecord>;
   private readonly injected = new Subject<TokenRecord>();
   private readonly closing = new Subject<void>();
+  /** The span active when the stream was made; refreshes link to it. */
+  private readonly creator: SpanContext | undefined = trace.getSpanContext(otelContext.active());
 
   constructor(
     readonly key: StreamKey,
@@ -190,7 +196,7 @@ export class KeyStream {
       this.acquisitions++;
       this.state = this.current !== undefined && this.usable(this.current) ? 'refreshing' : 'acquiring';
       this.emit({ type: 'acquisition-started', reason });
-      return this.ctx.acquire(this.key, reason, claims);
+      return this.ctx.acquire(this.key, reason, claims, this.creator);
     }).pipe(
       map((accessToken) => this.accept(accessToken)),
       tap({

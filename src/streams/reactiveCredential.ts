@@ -1,7 +1,8 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import { defer, filter, type Observable, type ObservableInput } from 'rxjs';
+import { defer, filter, tap, type Observable, type ObservableInput } from 'rxjs';
 import { ClosedError } from '../errors.js';
 import type { TokenEvent } from '../telemetry/events.js';
+import type { IdentityLogger } from '../telemetry/logger.js';
 import { getDefaultTokenManager } from './defaultTokenManager.js';
 import type { KeySnapshot } from './snapshot.js';
 import { normalizeScopes, type CredentialIdentity, type TokenRequest } from './streamKey.js';
@@ -33,6 +34,8 @@ export const acquireUncached: unique symbol = Symbol('reactive-identity.acquireU
  */
 export abstract class ReactiveCredential implements TokenCredential {
   protected readonly tokenManager: TokenManager;
+  /** Where the credential logs its acquisitions (lines are redacted by the logger). */
+  protected logger: IdentityLogger | undefined;
   private identity: CredentialIdentity | undefined;
   private binding: CredentialBinding | undefined;
   private closed = false;
@@ -63,7 +66,14 @@ export abstract class ReactiveCredential implements TokenCredential {
 
   /** Used by chains: resolves the tenant, then acquires once without any cache. */
   [acquireUncached](request: AcquireRequest): ObservableInput<AccessToken> {
-    return defer(() => this.acquireToken({ ...request, tenantId: this.resolveRequestTenant(request.tenantId) }));
+    const scopes = request.scopes.join(' ');
+    return defer(() => this.acquireToken({ ...request, tenantId: this.resolveRequestTenant(request.tenantId) })).pipe(
+      tap({
+        next: () => this.logger?.info(`getToken() => SUCCESS. Scopes: ${scopes}. Reason: ${request.reason}.`),
+        error: (error: unknown) =>
+          this.logger?.info(`getToken() => ERROR. Scopes: ${scopes}. ${error instanceof Error ? error.message : String(error)}`),
+      }),
+    );
   }
 
   /**

@@ -1,5 +1,12 @@
 import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
-import type { MeterProvider, Tracer, TracerProvider } from '@opentelemetry/api';
+import {
+  context as otelContext,
+  ROOT_CONTEXT,
+  type MeterProvider,
+  type SpanContext,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
 import { defer, from, map, Observable, Subject, takeUntil, type ObservableInput, type SchedulerLike } from 'rxjs';
 import type { CacheLayer } from '../cache/cacheLayer.js';
 import { LayeredCache } from '../cache/layeredCache.js';
@@ -173,14 +180,23 @@ export class TokenManager {
       keepWarmMs: this.keepWarmMs,
       cache: this.cache,
       emit: (event) => this.emit(event),
-      acquire: (k, reason, claims) => this.instrumented(identity, k, reason, claims),
+      acquire: (k, reason, claims, creator) => this.instrumented(identity, k, reason, claims, creator),
       onIdle: (stream) => this.retire(stream, false),
       closed$: this.closed$,
     });
   }
 
-  /** One attempt in a span, with metrics; cancelling it aborts the credential's request. */
-  private instrumented(identity: CredentialIdentity, key: StreamKey, reason: RefreshReason, claims?: string): Observable<AccessToken> {
+  /**
+   * One attempt in a span, with metrics. A timer-driven refresh has no caller: its span is a root
+   * linked to the span that created the stream.
+   */
+  private instrumented(
+    identity: CredentialIdentity,
+    key: StreamKey,
+    reason: RefreshReason,
+    claims?: string,
+    creator?: SpanContext,
+  ): Observable<AccessToken> {
     const attributes = {
       [Attr.credential]: key.credential,
       [Attr.tenant]: key.tenantId ?? '',
@@ -190,40 +206,48 @@ export class TokenManager {
       [Attr.reason]: reason,
       [Attr.cacheHit]: false,
     };
-    return withSpan(this.tracer, ACQUIRE_SPAN_NAME, attributes, () =>
-      new Observable<AccessToken>((subscriber) => {
-        const started = this.scheduler.now();
-        const abort = new AbortController();
-        const request: AcquireRequest = { scopes: key.scopes, tenantId: key.tenantId, enableCae: key.enableCae, claims, reason, abortSignal: abort.signal };
-        const binding = this.bindings.get(identity.id)?.[0];
-        if (binding === undefined) {
-          subscriber.error(closedError());
-          return;
-        }
-        // `subscriber.closed` is already true inside the teardown, so track settling ourselves.
-        let settled = false;
-        const inner = from(binding.acquire(request)).subscribe({
-          next: (token) => {
-            this.metrics.acquisition(key.credential, 'success', this.scheduler.now() - started);
-            subscriber.next(token);
-          },
-          error: (error: unknown) => {
-            settled = true;
-            this.metrics.acquisition(key.credential, 'failure', this.scheduler.now() - started, errorCode(error));
-            if (reason === 'proactive') this.metrics.refreshFailure(key.credential);
-            subscriber.error(error);
-          },
-          complete: () => {
-            settled = true;
-            subscriber.complete();
-          },
-        });
-        return () => {
-          inner.unsubscribe();
-          if (!settled) abort.abort();
-        };
-      }),
-    ).pipe(takeUntil(this.closed$));
+    const timerDriven = reason === 'proactive';
+    const parent = timerDriven ? ROOT_CONTEXT : otelContext.active();
+    const links = timerDriven && creator !== undefined ? [{ context: creator }] : [];
+    const request = { scopes: key.scopes, tenantId: key.tenantId, enableCae: key.enableCae, claims, reason };
+    return withSpan(this.tracer, ACQUIRE_SPAN_NAME, attributes, () => this.attempt(identity, key.credential, request), parent, links).pipe(
+      takeUntil(this.closed$),
+    );
+  }
+
+  /** Calls the live instance's acquisition; cancelling the attempt aborts the credential's request. */
+  private attempt(identity: CredentialIdentity, credential: string, request: Omit<AcquireRequest, 'abortSignal'>): Observable<AccessToken> {
+    return new Observable<AccessToken>((subscriber) => {
+      const binding = this.bindings.get(identity.id)?.[0];
+      if (binding === undefined) {
+        subscriber.error(closedError());
+        return;
+      }
+      const started = this.scheduler.now();
+      const abort = new AbortController();
+      // `subscriber.closed` is already true inside the teardown, so track settling ourselves.
+      let settled = false;
+      const inner = from(binding.acquire({ ...request, abortSignal: abort.signal })).subscribe({
+        next: (token) => {
+          this.metrics.acquisition(credential, 'success', this.scheduler.now() - started);
+          subscriber.next(token);
+        },
+        error: (error: unknown) => {
+          settled = true;
+          this.metrics.acquisition(credential, 'failure', this.scheduler.now() - started, errorCode(error));
+          if (request.reason === 'proactive') this.metrics.refreshFailure(credential);
+          subscriber.error(error);
+        },
+        complete: () => {
+          settled = true;
+          subscriber.complete();
+        },
+      });
+      return () => {
+        inner.unsubscribe();
+        if (!settled) abort.abort();
+      };
+    });
   }
 
   private retire(stream: KeyStream, close: boolean): void {

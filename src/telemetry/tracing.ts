@@ -4,6 +4,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Link,
   type Span,
   type Tracer,
   type TracerProvider,
@@ -45,9 +46,10 @@ export function withSpan<T>(
   attributes: Attributes,
   work: (span: Span) => Observable<T>,
   parent: Context = otelContext.active(),
+  links: Link[] = [],
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const span = tracer.startSpan(name, { attributes }, parent);
+    const span = tracer.startSpan(name, { attributes, links }, parent);
     let settled = false;
     const inner = otelContext.with(trace.setSpan(parent, span), () => work(span)).subscribe({
       next: (value) => subscriber.next(value),

@@ -16,7 +16,7 @@ function layerAt(start = T0, maxEntries?: number) {
 
 describe('MemoryLayer', () => {
   it('is named memory', () => {
-    expect(new MemoryLayer().name).toBe('memory');
+    expect(new MemoryLayer({ now: () => T0 }).name).toBe('memory');
   });
 
   it('returns what was set', () => {

@@ -174,6 +174,23 @@ describe('ClientSecretCredential sharing and lifetime', () => {
   });
 });
 
+describe('ClientSecretCredential logging', () => {
+  it('logs each acquisition as @azure/identity does, at info, redacted', async () => {
+    const lines: string[] = [];
+    const tokenManager = new TokenManager();
+    managers.push(tokenManager);
+    const cred = new ClientSecretCredential(em.tenantId, CLIENT_ID, SECRET, {
+      authorityHost: em.url,
+      tlsOptions: { ca: em.ca },
+      tokenManager,
+      env: {},
+      loggingOptions: { logLevel: 'info', sink: (level, line) => lines.push(`${level} ${line}`) },
+    });
+    await cred.getToken(STORAGE);
+    expect(lines).toContain(`info ClientSecretCredential => getToken() => SUCCESS. Scopes: ${STORAGE}. Reason: initial.`);
+  });
+});
+
 describe('ClientSecretCredential input', () => {
   it.each([
     ['an empty scope list', [] as string[]],

@@ -1,4 +1,5 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   DataPointType,
   MeterProvider,
@@ -69,7 +70,7 @@ function setup(options: { keepWarmMs?: number } = {}) {
     await meterProvider.shutdown();
     await tracerProvider.shutdown();
   };
-  return { clock, manager, credential, exporter, spans, metric, points, close };
+  return { clock, manager, credential, exporter, spans, metric, points, close, tracerProvider };
 }
 
 const unavailable503 = () =>
@@ -324,5 +325,31 @@ describe('acquisition metrics', () => {
     );
     expect(points).toHaveLength(2);
     await ctx.close();
+  });
+});
+
+describe('refresh spans', () => {
+  it('start a root span linked to the span that created the stream', async () => {
+    const contextManager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(contextManager);
+    try {
+      const ctx = setup({ keepWarmMs: 2 * HOUR });
+      const tracer = ctx.tracerProvider.getTracer('caller');
+      const callerSpan = tracer.startSpan('caller');
+      const subscription = context.with(trace.setSpan(context.active(), callerSpan), () =>
+        ctx.credential.token$(SCOPE).subscribe(),
+      );
+      callerSpan.end();
+      await ctx.clock.advance(56 * MIN);
+      const [initial, refresh] = ctx.spans();
+      expect(initial!.parentSpanContext?.spanId).toBe(callerSpan.spanContext().spanId);
+      expect(refresh!.attributes[Attr.reason]).toBe('proactive');
+      expect(refresh!.parentSpanContext).toBeUndefined();
+      expect(refresh!.links.map((l) => l.context.spanId)).toEqual([callerSpan.spanContext().spanId]);
+      subscription.unsubscribe();
+      await ctx.close();
+    } finally {
+      context.disable();
+    }
   });
 });
