@@ -65,7 +65,11 @@ export class AuthenticationError extends IdentityError {
   readonly statusCode: number;
   readonly errorResponse: ErrorResponse;
 
-  constructor(statusCode: number, errorResponse: ErrorResponse, options: IdentityErrorOptions = {}) {
+  constructor(
+    statusCode: number,
+    errorResponse: ErrorResponse,
+    options: IdentityErrorOptions = {},
+  ) {
     super(
       `${errorResponse.error} Status code: ${statusCode}\nMore details:\n${errorResponse.errorDescription}`,
       options,
@@ -149,7 +153,8 @@ const IDENTITY_ERROR_CODES: ReadonlySet<string> = new Set<IdentityErrorCode>([
 
 /** True for any error of this library (by code, so copies of the library agree; Node's own `ERR_*` codes are not ours). */
 export function isIdentityError(error: unknown): error is IdentityError {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code =
+    typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && IDENTITY_ERROR_CODES.has(code) && error instanceof Error;
 }
 export const isCredentialUnavailableError = (e: unknown): e is CredentialUnavailableError =>

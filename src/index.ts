@@ -7,9 +7,16 @@ export type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-
 export * from './errors.js';
 
 export { TokenManager, DEFAULT_KEEP_WARM_MS } from './streams/tokenManager.js';
-export type { TokenManagerOptions, AcquireRequest, CredentialBinding } from './streams/tokenManager.js';
+export type {
+  TokenManagerOptions,
+  AcquireRequest,
+  CredentialBinding,
+} from './streams/tokenManager.js';
 export { ReactiveCredential } from './streams/reactiveCredential.js';
-export type { ReactiveCredentialOptions, TokenStreamOptions } from './streams/reactiveCredential.js';
+export type {
+  ReactiveCredentialOptions,
+  TokenStreamOptions,
+} from './streams/reactiveCredential.js';
 export { getDefaultTokenManager } from './streams/defaultTokenManager.js';
 export type { KeySnapshot } from './streams/snapshot.js';
 export type { CredentialIdentity, TokenRequest } from './streams/streamKey.js';
@@ -34,7 +41,13 @@ export { MetricNames } from './telemetry/metrics.js';
 export type { LogLevel, LogSink } from './telemetry/logger.js';
 
 export { AzureAuthorityHosts } from './credentials/authorityHost.js';
-export type { TokenCredentialOptions, MultiTenantCredentialOptions } from './credentials/credentialOptions.js';
+export type {
+  TokenCredentialOptions,
+  MultiTenantCredentialOptions,
+} from './credentials/credentialOptions.js';
 export { ClientSecretCredential } from './credentials/clientSecretCredential.js';
 export type { ClientSecretCredentialOptions } from './credentials/clientSecretCredential.js';
-export { ChainedTokenCredential, CHAIN_LINK_SPAN_NAME } from './credentials/chainedTokenCredential.js';
+export {
+  ChainedTokenCredential,
+  CHAIN_LINK_SPAN_NAME,
+} from './credentials/chainedTokenCredential.js';

@@ -8,7 +8,11 @@ export interface CacheLookup {
 }
 
 /** Reports a layer that failed; the cache carries on without it for that call. */
-export type LayerFailureHandler = (layer: string, operation: 'get' | 'set' | 'delete' | 'close', error: unknown) => void;
+export type LayerFailureHandler = (
+  layer: string,
+  operation: 'get' | 'set' | 'delete' | 'close',
+  error: unknown,
+) => void;
 
 /**
  * Layers tried in order (memory first). A hit in a lower layer is copied into the layers above
@@ -55,7 +59,8 @@ export class LayeredCache {
     if (layer === undefined) return {};
     const onHit = (token: CachedToken | undefined): MaybePromise<CacheLookup> => {
       if (token !== undefined && isUsable(token)) {
-        for (const upper of this.layers.slice(0, index)) this.guard(upper, 'set', () => upper.set(key, token));
+        for (const upper of this.layers.slice(0, index))
+          this.guard(upper, 'set', () => upper.set(key, token));
         return { token, layer: layer.name };
       }
       return this.getFrom(index + 1, key, isUsable);
@@ -74,17 +79,25 @@ export class LayeredCache {
     });
   }
 
-  private each(operation: 'set' | 'delete', run: (layer: CacheLayer) => MaybePromise<void>): MaybePromise<void> {
+  private each(
+    operation: 'set' | 'delete',
+    run: (layer: CacheLayer) => MaybePromise<void>,
+  ): MaybePromise<void> {
     const pending = this.layers
       .map((layer) => this.guard(layer, operation, () => run(layer)))
       .filter(isPromiseLike);
     if (pending.length > 0) return Promise.all(pending).then(() => undefined);
   }
 
-  private guard(layer: CacheLayer, operation: 'get' | 'set' | 'delete', run: () => MaybePromise<void>): MaybePromise<void> {
+  private guard(
+    layer: CacheLayer,
+    operation: 'get' | 'set' | 'delete',
+    run: () => MaybePromise<void>,
+  ): MaybePromise<void> {
     try {
       const result = run();
-      if (isPromiseLike(result)) return result.catch((error: unknown) => this.onFailure(layer.name, operation, error));
+      if (isPromiseLike(result))
+        return result.catch((error: unknown) => this.onFailure(layer.name, operation, error));
     } catch (error) {
       this.onFailure(layer.name, operation, error);
     }

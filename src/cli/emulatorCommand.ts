@@ -18,13 +18,27 @@ export interface EmulatorCommandOptions {
 /** Runs the emulator until `signal` fires, printing what a client needs to use it. */
 export async function runEmulator(options: EmulatorCommandOptions): Promise<void> {
   const out = options.out ?? process.stdout;
-  const apps: EmulatorApp[] = options.apps.length > 0 ? options.apps.map(parseApp) : [{ clientId: randomUUID(), clientSecret: randomUUID() }];
-  const emulator = await startEmulator({ port: options.port, apps, tokenLifetimeSeconds: options.tokenLifetimeSeconds });
+  const apps: EmulatorApp[] =
+    options.apps.length > 0
+      ? options.apps.map(parseApp)
+      : [{ clientId: randomUUID(), clientSecret: randomUUID() }];
+  const emulator = await startEmulator({
+    port: options.port,
+    apps,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+  });
   if (options.caFile !== undefined) writeFileSync(options.caFile, emulator.ca, { mode: 0o644 });
   out.write(`Entra emulator listening on ${emulator.url}\n`);
   out.write(`  AZURE_AUTHORITY_HOST=${emulator.url}\n  AZURE_TENANT_ID=${emulator.tenantId}\n`);
-  for (const app of apps) out.write(`  app: AZURE_CLIENT_ID=${app.clientId}${options.apps.length === 0 ? ` AZURE_CLIENT_SECRET=${app.clientSecret}` : ''}\n`);
-  out.write(options.caFile !== undefined ? `  CA certificate written to ${options.caFile} (NODE_EXTRA_CA_CERTS=${options.caFile})\n` : '  Pass --ca-file <path> to write the CA certificate for clients.\n');
+  for (const app of apps)
+    out.write(
+      `  app: AZURE_CLIENT_ID=${app.clientId}${options.apps.length === 0 ? ` AZURE_CLIENT_SECRET=${app.clientSecret}` : ''}\n`,
+    );
+  out.write(
+    options.caFile !== undefined
+      ? `  CA certificate written to ${options.caFile} (NODE_EXTRA_CA_CERTS=${options.caFile})\n`
+      : '  Pass --ca-file <path> to write the CA certificate for clients.\n',
+  );
   out.write('Press Ctrl-C to stop.\n');
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();
@@ -36,7 +50,9 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<void
 function parseApp(spec: string): EmulatorApp {
   const index = spec.indexOf(':');
   if (index <= 0 || index === spec.length - 1) {
-    throw new RangeError(`--app takes clientId:secret, got "${spec.slice(0, Math.max(0, index)) || spec.slice(0, 8)}…"`);
+    throw new RangeError(
+      `--app takes clientId:secret, got "${spec.slice(0, Math.max(0, index)) || spec.slice(0, 8)}…"`,
+    );
   }
   return { clientId: spec.slice(0, index), clientSecret: spec.slice(index + 1) };
 }

@@ -25,7 +25,8 @@ function stopSignal(): AbortSignal {
 function seconds(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${name} must be a positive number, got "${value}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new RangeError(`${name} must be a positive number, got "${value}"`);
   return n;
 }
 
@@ -49,13 +50,24 @@ async function main(argv: string[]): Promise<number> {
   }
   const signal = stopSignal();
   if (command === 'serve') {
-    await serve({ signal, tokenLifetimeSeconds: seconds(values.lifetime, '--lifetime'), refreshIntervalMs: seconds(values.interval, '--interval') });
+    await serve({
+      signal,
+      tokenLifetimeSeconds: seconds(values.lifetime, '--lifetime'),
+      refreshIntervalMs: seconds(values.interval, '--interval'),
+    });
     return 0;
   }
   if (command === 'emulator') {
     const port = values.port === undefined ? undefined : Number(values.port);
-    if (port !== undefined && !Number.isInteger(port)) throw new RangeError(`--port must be an integer, got "${values.port}"`);
-    await runEmulator({ signal, port, tokenLifetimeSeconds: seconds(values.lifetime, '--lifetime'), apps: values.app ?? [], caFile: values['ca-file'] });
+    if (port !== undefined && !Number.isInteger(port))
+      throw new RangeError(`--port must be an integer, got "${values.port}"`);
+    await runEmulator({
+      signal,
+      port,
+      tokenLifetimeSeconds: seconds(values.lifetime, '--lifetime'),
+      apps: values.app ?? [],
+      caFile: values['ca-file'],
+    });
     return 0;
   }
   process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
@@ -65,7 +77,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`reactive-identity: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `reactive-identity: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

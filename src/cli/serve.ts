@@ -51,14 +51,21 @@ export async function serve(options: ServeOptions): Promise<void> {
   const failures: string[] = [];
   for (const { scope, enableCae } of DEMO_STREAMS) {
     subscriptions.add(
-      credential.token$(scope, { enableCae }).subscribe({ error: (e: unknown) => failures.push(String(e)) }),
+      credential
+        .token$(scope, { enableCae })
+        .subscribe({ error: (e: unknown) => failures.push(String(e)) }),
     );
   }
   if ((out as { isTTY?: boolean }).isTTY) out.write('\x1b[2J\x1b[H');
-  out.write(`reactive-identity: serving tokens from the embedded emulator at ${emulator.url} (tenant ${emulator.tenantId}).\n`);
-  out.write(`Tokens live ${lifetime} s; streams refresh them ahead of expiry. Press Ctrl-C to stop.\n\n`);
+  out.write(
+    `reactive-identity: serving tokens from the embedded emulator at ${emulator.url} (tenant ${emulator.tenantId}).\n`,
+  );
+  out.write(
+    `Tokens live ${lifetime} s; streams refresh them ahead of expiry. Press Ctrl-C to stop.\n\n`,
+  );
   const tick = () => {
-    for (const { scope, enableCae } of DEMO_STREAMS) void credential.getToken(scope, { enableCae }).catch(() => undefined);
+    for (const { scope, enableCae } of DEMO_STREAMS)
+      void credential.getToken(scope, { enableCae }).catch(() => undefined);
     const table = renderStatusTable(manager.snapshot(), Date.now());
     // On a terminal, redraw in place below the banner; elsewhere (logs, CI), append.
     if ((out as { isTTY?: boolean }).isTTY) out.write(`\x1b[4;1H\x1b[J${table}\n`);
@@ -73,5 +80,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   await credential.close();
   await manager.close();
   await emulator.stop();
-  out.write(failures.length === 0 ? 'Stopped cleanly.\n' : `Stopped; stream errors:\n${failures.join('\n')}\n`);
+  out.write(
+    failures.length === 0
+      ? 'Stopped cleanly.\n'
+      : `Stopped; stream errors:\n${failures.join('\n')}\n`,
+  );
 }

@@ -2,7 +2,15 @@ import type { KeySnapshot } from '../streams/snapshot.js';
 
 /** Renders key snapshots as a fixed-width table, for the terminal. Holds no token or secret. */
 export function renderStatusTable(snapshots: readonly KeySnapshot[], now: number): string {
-  const header = ['KEY', 'STATE', 'EXPIRES IN', 'NEXT REFRESH', 'ACQUIRED', 'CACHE HITS', 'LAST ERROR'];
+  const header = [
+    'KEY',
+    'STATE',
+    'EXPIRES IN',
+    'NEXT REFRESH',
+    'ACQUIRED',
+    'CACHE HITS',
+    'LAST ERROR',
+  ];
   const rows = snapshots.map((s) => [
     `${s.scopes.join(' ')}${s.enableCae ? ' (CAE)' : ''}`,
     s.state,
@@ -13,7 +21,11 @@ export function renderStatusTable(snapshots: readonly KeySnapshot[], now: number
     s.lastError?.code ?? '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 

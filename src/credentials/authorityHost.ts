@@ -24,7 +24,9 @@ export function resolveAuthorityHost(option: string | undefined, env: Environmen
   try {
     url = new URL(raw);
   } catch (error) {
-    throw new InvalidArgumentError(`The authority host "${raw}" is not a valid URL.`, { cause: error });
+    throw new InvalidArgumentError(`The authority host "${raw}" is not a valid URL.`, {
+      cause: error,
+    });
   }
   if (url.protocol !== 'https:') {
     throw new InvalidArgumentError(

@@ -8,7 +8,11 @@ import {
   isAuthenticationRequiredError,
   isCredentialUnavailableError,
 } from '../errors.js';
-import { acquireUncached, ReactiveCredential, type ReactiveCredentialOptions } from '../streams/reactiveCredential.js';
+import {
+  acquireUncached,
+  ReactiveCredential,
+  type ReactiveCredentialOptions,
+} from '../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../streams/tokenManager.js';
 import { Attr, withSpan } from '../telemetry/tracing.js';
 import { checkTenantId } from './tenantId.js';
@@ -20,7 +24,8 @@ type Acquirer = (request: AcquireRequest) => ObservableInput<AccessToken>;
 
 /** One uncached attempt of any `TokenCredential`: ours directly, a foreign one via `getToken`. */
 export function acquirerOf(credential: TokenCredential): Acquirer {
-  if (credential instanceof ReactiveCredential) return (request) => credential[acquireUncached](request);
+  if (credential instanceof ReactiveCredential)
+    return (request) => credential[acquireUncached](request);
   return (request) =>
     defer(async () => {
       const token = await credential.getToken([...request.scopes], {
@@ -29,7 +34,8 @@ export function acquirerOf(credential: TokenCredential): Acquirer {
         enableCae: request.enableCae,
         abortSignal: request.abortSignal,
       });
-      if (token === null) throw new CredentialUnavailableError(`${credential.constructor.name} returned no token.`);
+      if (token === null)
+        throw new CredentialUnavailableError(`${credential.constructor.name} returned no token.`);
       return token;
     });
 }
@@ -56,12 +62,18 @@ export class ChainedTokenCredential extends ReactiveCredential {
   constructor(options: ReactiveCredentialOptions, ...sources: TokenCredential[]);
   constructor(...args: (TokenCredential | ReactiveCredentialOptions)[]) {
     const [first, ...rest] = args;
-    const hasOptions = first !== undefined && typeof (first as TokenCredential).getToken !== 'function';
+    const hasOptions =
+      first !== undefined && typeof (first as TokenCredential).getToken !== 'function';
     const options = hasOptions ? (first as ReactiveCredentialOptions) : {};
     const sources = (hasOptions ? rest : args) as TokenCredential[];
     super(options);
-    this.links = sources.map((source) => ({ name: source.constructor.name, acquire: acquirerOf(source) }));
-    const ids = sources.map((source) => (source instanceof ReactiveCredential ? source.identityId : randomUUID()));
+    this.links = sources.map((source) => ({
+      name: source.constructor.name,
+      acquire: acquirerOf(source),
+    }));
+    const ids = sources.map((source) =>
+      source instanceof ReactiveCredential ? source.identityId : randomUUID(),
+    );
     this.bind({
       kind: 'ChainedTokenCredential',
       id: `ChainedTokenCredential(${ids.join(',')})`,
@@ -85,7 +97,9 @@ export class ChainedTokenCredential extends ReactiveCredential {
         );
       }
       const attributes = { [Attr.chainLink]: link.name, [Attr.reason]: request.reason };
-      return withSpan(this.tokenManager.tracer, CHAIN_LINK_SPAN_NAME, attributes, () => from(link.acquire(request))).pipe(
+      return withSpan(this.tokenManager.tracer, CHAIN_LINK_SPAN_NAME, attributes, () =>
+        from(link.acquire(request)),
+      ).pipe(
         first(),
         catchError((error: unknown) => {
           if (!continuesChain(error)) return throwError(() => error);

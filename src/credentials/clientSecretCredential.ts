@@ -29,25 +29,50 @@ export class ClientSecretCredential extends ReactiveCredential {
   private readonly client: ConfidentialClient;
   private readonly network: MsalNetworkClient;
 
-  constructor(tenantId: string, clientId: string, clientSecret: string, options: ClientSecretCredentialOptions = {}) {
+  constructor(
+    tenantId: string,
+    clientId: string,
+    clientSecret: string,
+    options: ClientSecretCredentialOptions = {},
+  ) {
     super(options);
     const kind = 'ClientSecretCredential';
-    for (const [name, value] of [['tenantId', tenantId], ['clientId', clientId], ['clientSecret', clientSecret]]) {
+    for (const [name, value] of [
+      ['tenantId', tenantId],
+      ['clientId', clientId],
+      ['clientSecret', clientSecret],
+    ]) {
       if (typeof value !== 'string' || value === '') {
-        throw new CredentialUnavailableError(`${kind}: ${name} is a required parameter. See https://aka.ms/azsdk/js/identity/serviceprincipalauthentication/troubleshoot`);
+        throw new CredentialUnavailableError(
+          `${kind}: ${name} is a required parameter. See https://aka.ms/azsdk/js/identity/serviceprincipalauthentication/troubleshoot`,
+        );
       }
     }
     const env = options.env ?? process.env;
     const authorityHost = resolveAuthorityHost(options.authorityHost, env);
-    this.tenants = { tenantId: checkTenantId(tenantId), additionallyAllowedTenants: options.additionallyAllowedTenants ?? [], env };
+    this.tenants = {
+      tenantId: checkTenantId(tenantId),
+      additionallyAllowedTenants: options.additionallyAllowedTenants ?? [],
+      env,
+    };
     const logger = createLogger(kind, {
       level: options.loggingOptions?.logLevel ?? logLevelFromEnv(env),
       sink: options.loggingOptions?.sink,
       secrets: [clientSecret],
     });
     this.logger = logger;
-    this.network = new MsalNetworkClient({ ca: options.tlsOptions?.ca, timeoutMs: options.requestTimeoutMs });
-    this.client = new ConfidentialClient({ clientId, authorityHost, proof: { clientSecret }, network: this.network, logger, secrets: [clientSecret] });
+    this.network = new MsalNetworkClient({
+      ca: options.tlsOptions?.ca,
+      timeoutMs: options.requestTimeoutMs,
+    });
+    this.client = new ConfidentialClient({
+      clientId,
+      authorityHost,
+      proof: { clientSecret },
+      network: this.network,
+      logger,
+      secrets: [clientSecret],
+    });
     this.bind({
       kind,
       id: `${kind}|${authorityHost}|${tenantId}|${clientId}|${fingerprint(clientSecret)}|${this.tenants.additionallyAllowedTenants.join(',')}`,

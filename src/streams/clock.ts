@@ -20,10 +20,13 @@ class UnrefAction<T> extends Subscription implements SchedulerAction<T> {
   schedule(state?: T, delay = 0): Subscription {
     if (this.closed) return this;
     this.clear();
-    this.handle = setTimeout(() => {
-      this.handle = undefined;
-      this.work.call(this, state);
-    }, Math.max(0, delay));
+    this.handle = setTimeout(
+      () => {
+        this.handle = undefined;
+        this.work.call(this, state);
+      },
+      Math.max(0, delay),
+    );
     // A refresh timer must never keep a process alive on its own.
     this.handle.unref();
     return this;

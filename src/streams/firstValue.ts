@@ -6,7 +6,10 @@ import { AbortError, ClosedError } from '../errors.js';
  * The first value of `source` as a promise, for one caller. Aborting rejects this caller's
  * promise and drops its subscription only: a shared acquisition goes on for the others.
  */
-export function firstValueWithAbort<T>(source: Observable<T>, signal?: GetTokenOptions['abortSignal']): Promise<T> {
+export function firstValueWithAbort<T>(
+  source: Observable<T>,
+  signal?: GetTokenOptions['abortSignal'],
+): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortError());
   return new Promise<T>((resolve, reject) => {
     let settled = false;

@@ -49,14 +49,23 @@ export interface KeyStreamContext {
    * One acquisition attempt, already wrapped in a span and metrics; cold. `creator` is the span
    * that was active when the stream was made, for linking timer-driven refreshes to it.
    */
-  acquire(key: StreamKey, reason: RefreshReason, claims?: string, creator?: SpanContext): Observable<AccessToken>;
+  acquire(
+    key: StreamKey,
+    reason: RefreshReason,
+    claims?: string,
+    creator?: SpanContext,
+  ): Observable<AccessToken>;
   /** Called when the stream has torn down after its keep-warm time. */
   onIdle(stream: KeyStream): void;
   /** Emits when the whole manager closes. */
   closed$: Observable<void>;
 }
 
-type EventBody = TokenEvent extends infer E ? (E extends TokenEvent ? Omit<E, 'at' | 'key' | 'credential'> : never) : never;
+type EventBody = TokenEvent extends infer E
+  ? E extends TokenEvent
+    ? Omit<E, 'at' | 'key' | 'credential'>
+    : never
+  : never;
 
 /**
  * One shared, self-refreshing token stream for one key. Every subscriber and every `getToken`
@@ -139,7 +148,9 @@ export class KeyStream {
 
   /** Acquires with `claims`, bypassing every cache, and pushes the result to the subscribers. */
   acquireWithClaims(claims: string): Observable<TokenRecord> {
-    return this.acquireWithRetry('claims', undefined, claims).pipe(tap((token) => this.injected.next(token)));
+    return this.acquireWithRetry('claims', undefined, claims).pipe(
+      tap((token) => this.injected.next(token)),
+    );
   }
 
   private run(): Observable<TokenRecord> {
@@ -178,30 +189,45 @@ export class KeyStream {
   private next(token: TokenRecord): Observable<TokenRecord> {
     const at = refreshAt(token, this.ctx.policy);
     this.nextRefreshAt = at;
-    this.emit({ type: 'refresh-scheduled', refreshAt: at, expiresOnTimestamp: token.expiresOnTimestamp });
+    this.emit({
+      type: 'refresh-scheduled',
+      refreshAt: at,
+      expiresOnTimestamp: token.expiresOnTimestamp,
+    });
     const refresh$ = timer(Math.max(0, at - this.ctx.scheduler.now()), this.ctx.scheduler).pipe(
       switchMap(() => this.acquireWithRetry('proactive', token)),
     );
     return merge(refresh$, this.injected).pipe(take(1));
   }
 
-  private acquireWithRetry(reason: RefreshReason, fallback?: TokenRecord, claims?: string): Observable<TokenRecord> {
+  private acquireWithRetry(
+    reason: RefreshReason,
+    fallback?: TokenRecord,
+    claims?: string,
+  ): Observable<TokenRecord> {
     return this.acquireOnce(reason, claims).pipe(
-      retry({ delay: (error: unknown, count: number) => this.retryAfterFailure(error, count, fallback) }),
+      retry({
+        delay: (error: unknown, count: number) => this.retryAfterFailure(error, count, fallback),
+      }),
     );
   }
 
   private acquireOnce(reason: RefreshReason, claims?: string): Observable<TokenRecord> {
     return defer(() => {
       this.acquisitions++;
-      this.state = this.current !== undefined && this.usable(this.current) ? 'refreshing' : 'acquiring';
+      this.state =
+        this.current !== undefined && this.usable(this.current) ? 'refreshing' : 'acquiring';
       this.emit({ type: 'acquisition-started', reason });
       return this.ctx.acquire(this.key, reason, claims, this.creator);
     }).pipe(
       map((accessToken) => this.accept(accessToken)),
       tap({
         next: (token) =>
-          this.emit({ type: 'acquisition-succeeded', reason, expiresOnTimestamp: token.expiresOnTimestamp }),
+          this.emit({
+            type: 'acquisition-succeeded',
+            reason,
+            expiresOnTimestamp: token.expiresOnTimestamp,
+          }),
         error: (error: unknown) => this.recordFailure(reason, error),
       }),
     );
@@ -230,12 +256,17 @@ export class KeyStream {
   }
 
   /** Decides whether and when to try again; errors the stream when no usable token remains. */
-  private retryAfterFailure(error: unknown, count: number, fallback?: TokenRecord): Observable<unknown> {
+  private retryAfterFailure(
+    error: unknown,
+    count: number,
+    fallback?: TokenRecord,
+  ): Observable<unknown> {
     const now = this.ctx.scheduler.now();
     const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
     const delay = retryDelay(count - 1, this.ctx.policy, this.ctx.random, retryAfterMs);
     if (fallback === undefined) {
-      if (!isTransientError(error) || count > this.ctx.policy.initialMaxRetries) return this.expire(error);
+      if (!isTransientError(error) || count > this.ctx.policy.initialMaxRetries)
+        return this.expire(error);
       return this.scheduleRetry(delay, count);
     }
     const remaining = usableUntil(fallback, this.ctx.policy) - now;
@@ -279,7 +310,12 @@ export class KeyStream {
   }
 
   private emit(body: EventBody): void {
-    this.ctx.emit({ ...body, at: this.ctx.scheduler.now(), key: this.key.label, credential: this.key.credential } as TokenEvent);
+    this.ctx.emit({
+      ...body,
+      at: this.ctx.scheduler.now(),
+      key: this.key.label,
+      credential: this.key.credential,
+    } as TokenEvent);
   }
 }
 
@@ -304,7 +340,8 @@ export function toAccessToken(record: TokenRecord): AccessToken {
     expiresOnTimestamp: record.expiresOnTimestamp,
     tokenType: record.tokenType ?? 'Bearer',
   };
-  if (record.refreshAfterTimestamp !== undefined) token.refreshAfterTimestamp = record.refreshAfterTimestamp;
+  if (record.refreshAfterTimestamp !== undefined)
+    token.refreshAfterTimestamp = record.refreshAfterTimestamp;
   return token;
 }
 

@@ -67,11 +67,16 @@ export abstract class ReactiveCredential implements TokenCredential {
   /** Used by chains: resolves the tenant, then acquires once without any cache. */
   [acquireUncached](request: AcquireRequest): ObservableInput<AccessToken> {
     const scopes = request.scopes.join(' ');
-    return defer(() => this.acquireToken({ ...request, tenantId: this.resolveRequestTenant(request.tenantId) })).pipe(
+    return defer(() =>
+      this.acquireToken({ ...request, tenantId: this.resolveRequestTenant(request.tenantId) }),
+    ).pipe(
       tap({
-        next: () => this.logger?.info(`getToken() => SUCCESS. Scopes: ${scopes}. Reason: ${request.reason}.`),
+        next: () =>
+          this.logger?.info(`getToken() => SUCCESS. Scopes: ${scopes}. Reason: ${request.reason}.`),
         error: (error: unknown) =>
-          this.logger?.info(`getToken() => ERROR. Scopes: ${scopes}. ${error instanceof Error ? error.message : String(error)}`),
+          this.logger?.info(
+            `getToken() => ERROR. Scopes: ${scopes}. ${error instanceof Error ? error.message : String(error)}`,
+          ),
       }),
     );
   }
@@ -128,7 +133,8 @@ export abstract class ReactiveCredential implements TokenCredential {
   }
 
   private self(): CredentialIdentity {
-    if (this.identity === undefined) throw new TypeError('A credential must call bind() in its constructor.');
+    if (this.identity === undefined)
+      throw new TypeError('A credential must call bind() in its constructor.');
     return this.identity;
   }
 }

@@ -65,7 +65,8 @@ export function isUsable(token: TokenRecord, now: number, policy: ResolvedRefres
  */
 export function refreshAt(token: TokenRecord, policy: ResolvedRefreshPolicy): number {
   const limit = usableUntil(token, policy);
-  if (token.refreshAfterTimestamp !== undefined) return Math.min(token.refreshAfterTimestamp, limit);
+  if (token.refreshAfterTimestamp !== undefined)
+    return Math.min(token.refreshAfterTimestamp, limit);
   const halfLife = token.obtainedAt + (token.expiresOnTimestamp - token.obtainedAt) / 2;
   const beforeExpiry = token.expiresOnTimestamp - policy.refreshBeforeExpiryMs;
   return Math.min(Math.max(halfLife, beforeExpiry), limit);

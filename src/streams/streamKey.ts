@@ -34,7 +34,10 @@ const SCOPE_PATTERN = /^[^\s\u0000-\u001f\u007f]+$/;
 function checkScope(scope: unknown): string {
   if (typeof scope !== 'string' || !SCOPE_PATTERN.test(scope)) {
     // Only strings are quoted: JSON.stringify throws on a bigint or a circular object.
-    const shown = typeof scope === 'string' ? JSON.stringify(scope) : `of type ${scope === null ? 'null' : typeof scope}`;
+    const shown =
+      typeof scope === 'string'
+        ? JSON.stringify(scope)
+        : `of type ${scope === null ? 'null' : typeof scope}`;
     throw new InvalidArgumentError(
       `Invalid scope ${shown}: a scope is a non-empty string without whitespace, such as "https://storage.azure.com/.default".`,
     );
@@ -46,7 +49,9 @@ function checkScope(scope: unknown): string {
 export function normalizeScopes(scopes: string | readonly string[]): string[] {
   if (typeof scopes === 'string') return [checkScope(scopes)];
   if (!Array.isArray(scopes) || scopes.length === 0) {
-    throw new InvalidArgumentError('At least one scope is required, such as "https://storage.azure.com/.default".');
+    throw new InvalidArgumentError(
+      'At least one scope is required, such as "https://storage.azure.com/.default".',
+    );
   }
   // Array.from visits holes too (map skips them), so a sparse array cannot smuggle in undefined.
   const unique = [...new Set(Array.from(scopes, checkScope))];

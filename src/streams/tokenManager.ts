@@ -7,7 +7,16 @@ import {
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
-import { defer, from, map, Observable, Subject, takeUntil, type ObservableInput, type SchedulerLike } from 'rxjs';
+import {
+  defer,
+  from,
+  map,
+  Observable,
+  Subject,
+  takeUntil,
+  type ObservableInput,
+  type SchedulerLike,
+} from 'rxjs';
 import type { CacheLayer } from '../cache/cacheLayer.js';
 import { LayeredCache } from '../cache/layeredCache.js';
 import { MemoryLayer } from '../cache/memoryLayer.js';
@@ -18,8 +27,18 @@ import { ACQUIRE_SPAN_NAME, Attr, getTracer, withSpan } from '../telemetry/traci
 import { defaultRandom, unrefScheduler, type RandomSource } from './clock.js';
 import { firstValueWithAbort } from './firstValue.js';
 import { errorCode, KeyStream, toAccessToken } from './keyStream.js';
-import { resolveRefreshPolicy, type RefreshPolicyOptions, type ResolvedRefreshPolicy } from './refreshPolicy.js';
-import { streamKeyId, toStreamKey, type CredentialIdentity, type StreamKey, type TokenRequest } from './streamKey.js';
+import {
+  resolveRefreshPolicy,
+  type RefreshPolicyOptions,
+  type ResolvedRefreshPolicy,
+} from './refreshPolicy.js';
+import {
+  streamKeyId,
+  toStreamKey,
+  type CredentialIdentity,
+  type StreamKey,
+  type TokenRequest,
+} from './streamKey.js';
 import { snapshotOf, type KeySnapshot } from './snapshot.js';
 
 /** One acquisition as a credential sees it. */
@@ -124,7 +143,11 @@ export class TokenManager {
   }
 
   /** A token for the request: the current one when usable (a lookup), else the shared acquisition. */
-  getToken(identity: CredentialIdentity, request: TokenRequest, options: GetTokenOptions = {}): Promise<AccessToken> {
+  getToken(
+    identity: CredentialIdentity,
+    request: TokenRequest,
+    options: GetTokenOptions = {},
+  ): Promise<AccessToken> {
     if (this.closed) return Promise.reject(closedError());
     const stream = this.streamFor(identity, request);
     stream.touch();
@@ -133,14 +156,17 @@ export class TokenManager {
       if (current !== undefined) return Promise.resolve(toAccessToken(current));
       return firstValueWithAbort(stream.observe(), options.abortSignal);
     }
-    return firstValueWithAbort(stream.acquireWithClaims(options.claims).pipe(map(toAccessToken)), options.abortSignal);
+    return firstValueWithAbort(
+      stream.acquireWithClaims(options.claims).pipe(map(toAccessToken)),
+      options.abortSignal,
+    );
   }
 
   /** The key's token stream: a usable token at once, then every refreshed one. */
   token$(identity: CredentialIdentity, request: TokenRequest): Observable<AccessToken> {
     return defer(() => {
       if (this.closed) throw closedError();
-        return this.streamFor(identity, request).observe();
+      return this.streamFor(identity, request).observe();
     });
   }
 
@@ -180,7 +206,8 @@ export class TokenManager {
       keepWarmMs: this.keepWarmMs,
       cache: this.cache,
       emit: (event) => this.emit(event),
-      acquire: (k, reason, claims, creator) => this.instrumented(identity, k, reason, claims, creator),
+      acquire: (k, reason, claims, creator) =>
+        this.instrumented(identity, k, reason, claims, creator),
       onIdle: (stream) => this.retire(stream, false),
       closed$: this.closed$,
     });
@@ -209,14 +236,29 @@ export class TokenManager {
     const timerDriven = reason === 'proactive';
     const parent = timerDriven ? ROOT_CONTEXT : otelContext.active();
     const links = timerDriven && creator !== undefined ? [{ context: creator }] : [];
-    const request = { scopes: key.scopes, tenantId: key.tenantId, enableCae: key.enableCae, claims, reason };
-    return withSpan(this.tracer, ACQUIRE_SPAN_NAME, attributes, () => this.attempt(identity, key.credential, request), parent, links).pipe(
-      takeUntil(this.closed$),
-    );
+    const request = {
+      scopes: key.scopes,
+      tenantId: key.tenantId,
+      enableCae: key.enableCae,
+      claims,
+      reason,
+    };
+    return withSpan(
+      this.tracer,
+      ACQUIRE_SPAN_NAME,
+      attributes,
+      () => this.attempt(identity, key.credential, request),
+      parent,
+      links,
+    ).pipe(takeUntil(this.closed$));
   }
 
   /** Calls the live instance's acquisition; cancelling the attempt aborts the credential's request. */
-  private attempt(identity: CredentialIdentity, credential: string, request: Omit<AcquireRequest, 'abortSignal'>): Observable<AccessToken> {
+  private attempt(
+    identity: CredentialIdentity,
+    credential: string,
+    request: Omit<AcquireRequest, 'abortSignal'>,
+  ): Observable<AccessToken> {
     return new Observable<AccessToken>((subscriber) => {
       const binding = this.bindings.get(identity.id)?.[0];
       if (binding === undefined) {
@@ -234,7 +276,12 @@ export class TokenManager {
         },
         error: (error: unknown) => {
           settled = true;
-          this.metrics.acquisition(credential, 'failure', this.scheduler.now() - started, errorCode(error));
+          this.metrics.acquisition(
+            credential,
+            'failure',
+            this.scheduler.now() - started,
+            errorCode(error),
+          );
           if (request.reason === 'proactive') this.metrics.refreshFailure(credential);
           subscriber.error(error);
         },
@@ -252,7 +299,8 @@ export class TokenManager {
 
   private retire(stream: KeyStream, close: boolean): void {
     if (this.streams.get(stream.key.id) === stream) this.streams.delete(stream.key.id);
-    for (const [layer, count] of stream.hitsByLayer) this.addLookups(stream.key.credential, layer, true, count);
+    for (const [layer, count] of stream.hitsByLayer)
+      this.addLookups(stream.key.credential, layer, true, count);
     this.addLookups(stream.key.credential, 'all', false, stream.cacheMisses);
     stream.retired = true;
     if (close) stream.close();
@@ -276,7 +324,8 @@ export class TokenManager {
     };
     this.retiredLookups.forEach(add);
     for (const s of this.streams.values()) {
-      for (const [layer, count] of s.hitsByLayer) add({ credential: s.key.credential, layer, hit: true, count });
+      for (const [layer, count] of s.hitsByLayer)
+        add({ credential: s.key.credential, layer, hit: true, count });
       add({ credential: s.key.credential, layer: 'all', hit: false, count: s.cacheMisses });
     }
     return [...totals.values()].filter((r) => r.count > 0);
@@ -286,7 +335,11 @@ export class TokenManager {
     const now = this.scheduler.now();
     return [...this.streams.values()]
       .filter((s) => s.current !== undefined)
-      .map((s) => ({ key: s.key.label, credential: s.key.credential, remainingMs: Math.max(0, s.current!.expiresOnTimestamp - now) }));
+      .map((s) => ({
+        key: s.key.label,
+        credential: s.key.credential,
+        remainingMs: Math.max(0, s.current!.expiresOnTimestamp - now),
+      }));
   }
 
   private emit(event: TokenEvent): void {

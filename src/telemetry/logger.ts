@@ -43,5 +43,10 @@ export function createLogger(prefix: string, options: LoggerOptions = {}): Ident
     if (level === undefined || ORDER[at] < ORDER[level]) return;
     sink(at, redact(`${prefix} => ${message}`, secrets));
   };
-  return { verbose: write('verbose'), info: write('info'), warning: write('warning'), error: write('error') };
+  return {
+    verbose: write('verbose'),
+    info: write('info'),
+    warning: write('warning'),
+    error: write('error'),
+  };
 }

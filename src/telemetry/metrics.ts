@@ -86,7 +86,12 @@ export class IdentityMetrics {
       });
   }
 
-  acquisition(credential: string, outcome: 'success' | 'failure', durationMs: number, errorType?: string): void {
+  acquisition(
+    credential: string,
+    outcome: 'success' | 'failure',
+    durationMs: number,
+    errorType?: string,
+  ): void {
     const attributes: Attributes = { [Attr.credential]: credential, [Attr.outcome]: outcome };
     if (errorType !== undefined) attributes[Attr.errorType] = errorType;
     this.acquisitions.add(1, attributes);

@@ -10,9 +10,14 @@ const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 // Secret-bearing fields in echoed bodies: JSON (`"access_token": "..."`, escapes included),
 // forms (`code=...`) and log style (`client_secret: ...`; not `code:`, which is how status codes
 // read in messages).
-const SECRET_FIELDS = '(?:access_token|refresh_token|id_token|client_secret|client_assertion|assertion|code|password)';
-const NAMED_SECRETS = '(?:access_token|refresh_token|id_token|client_secret|client_assertion|password)';
-const JSON_FIELD_PATTERN = new RegExp(`(["']${SECRET_FIELDS}["']\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*')`, 'gi');
+const SECRET_FIELDS =
+  '(?:access_token|refresh_token|id_token|client_secret|client_assertion|assertion|code|password)';
+const NAMED_SECRETS =
+  '(?:access_token|refresh_token|id_token|client_secret|client_assertion|password)';
+const JSON_FIELD_PATTERN = new RegExp(
+  `(["']${SECRET_FIELDS}["']\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*')`,
+  'gi',
+);
 const FORM_FIELD_PATTERN = new RegExp(`(\\b${SECRET_FIELDS}=)[^&\\s]+`, 'gi');
 const LOG_FIELD_PATTERN = new RegExp(`(\\b${NAMED_SECRETS}:\\s*)[^\\s,;]+`, 'gi');
 

@@ -51,22 +51,24 @@ export function withSpan<T>(
   return new Observable<T>((subscriber) => {
     const span = tracer.startSpan(name, { attributes, links }, parent);
     let settled = false;
-    const inner = otelContext.with(trace.setSpan(parent, span), () => work(span)).subscribe({
-      next: (value) => subscriber.next(value),
-      error: (error: unknown) => {
-        settled = true;
-        recordFailure(span, error);
-        span.end();
-        subscriber.error(error);
-      },
-      complete: () => {
-        settled = true;
-        span.setAttribute(Attr.outcome, 'success');
-        span.setStatus({ code: SpanStatusCode.OK });
-        span.end();
-        subscriber.complete();
-      },
-    });
+    const inner = otelContext
+      .with(trace.setSpan(parent, span), () => work(span))
+      .subscribe({
+        next: (value) => subscriber.next(value),
+        error: (error: unknown) => {
+          settled = true;
+          recordFailure(span, error);
+          span.end();
+          subscriber.error(error);
+        },
+        complete: () => {
+          settled = true;
+          span.setAttribute(Attr.outcome, 'success');
+          span.setStatus({ code: SpanStatusCode.OK });
+          span.end();
+          subscriber.complete();
+        },
+      });
     return () => {
       inner.unsubscribe();
       if (!settled) {

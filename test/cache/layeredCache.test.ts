@@ -213,11 +213,16 @@ describe('LayeredCache', () => {
 
     it('closes the other layers and reports a layer whose close fails', async () => {
       const lower = new AsyncLayer();
-      const broken: CacheLayer = { ...failingLayer('broken', 'throw'), close: () => Promise.reject(new Error('disk gone')) };
+      const broken: CacheLayer = {
+        ...failingLayer('broken', 'throw'),
+        close: () => Promise.reject(new Error('disk gone')),
+      };
       const { failures, onFailure } = recorder();
       await new LayeredCache([broken, lower], onFailure).close();
       expect(lower.closed).toBe(true);
-      expect(failures.map(([layer, operation]) => `${layer}:${operation}`)).toEqual(['broken:close']);
+      expect(failures.map(([layer, operation]) => `${layer}:${operation}`)).toEqual([
+        'broken:close',
+      ]);
     });
   });
 });

@@ -9,8 +9,10 @@ describe('serve', () => {
     out.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     const controller = new AbortController();
     const running = serve({ signal: controller.signal, out, refreshIntervalMs: 20 });
-    const freshRows = () => (text.split('KEY').pop() ?? '').split('\n').filter((l) => / fresh /.test(l)).length;
-    for (let i = 0; i < 500 && freshRows() < DEMO_STREAMS.length; i++) await new Promise((r) => setTimeout(r, 10));
+    const freshRows = () =>
+      (text.split('KEY').pop() ?? '').split('\n').filter((l) => / fresh /.test(l)).length;
+    for (let i = 0; i < 500 && freshRows() < DEMO_STREAMS.length; i++)
+      await new Promise((r) => setTimeout(r, 10));
     controller.abort();
     await running;
     expect(freshRows()).toBe(DEMO_STREAMS.length);
@@ -44,8 +46,12 @@ describe('renderStatusTable', () => {
       now,
     );
     const [header, , row] = table.split('\n');
-    expect(header).toMatch(/^KEY\s+STATE\s+EXPIRES IN\s+NEXT REFRESH\s+ACQUIRED\s+CACHE HITS\s+LAST ERROR$/);
-    expect(row).toMatch(/^https:\/\/vault\.azure\.net\/\.default \(CAE\)\s+retrying\s+1m 05s\s+in 5s\s+3\s+12\s+ERR_AUTHENTICATION_FAILED$/);
+    expect(header).toMatch(
+      /^KEY\s+STATE\s+EXPIRES IN\s+NEXT REFRESH\s+ACQUIRED\s+CACHE HITS\s+LAST ERROR$/,
+    );
+    expect(row).toMatch(
+      /^https:\/\/vault\.azure\.net\/\.default \(CAE\)\s+retrying\s+1m 05s\s+in 5s\s+3\s+12\s+ERR_AUTHENTICATION_FAILED$/,
+    );
   });
 
   it.each([

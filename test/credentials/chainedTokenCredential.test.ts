@@ -18,7 +18,9 @@ function setup() {
   return { clock, manager, link };
 }
 
-const unavailable = (what: string) => ({ error: new CredentialUnavailableError(`${what} is not configured`) });
+const unavailable = (what: string) => ({
+  error: new CredentialUnavailableError(`${what} is not configured`),
+});
 
 describe('ChainedTokenCredential', () => {
   it('moves past unavailable links and returns the first token', async () => {
@@ -51,7 +53,12 @@ describe('ChainedTokenCredential', () => {
     const { clock, manager, link } = setup();
     const a = link('a');
     const b = link('b');
-    a.fallback = { error: new AuthenticationError(401, { error: 'invalid_client', errorDescription: 'AADSTS7000215' }) };
+    a.fallback = {
+      error: new AuthenticationError(401, {
+        error: 'invalid_client',
+        errorDescription: 'AADSTS7000215',
+      }),
+    };
     const chain = new ChainedTokenCredential({ tokenManager: manager }, a, b);
     const call = chain.getToken(SCOPE).catch((e: unknown) => e);
     await clock.advance(20);
@@ -72,15 +79,24 @@ describe('ChainedTokenCredential', () => {
     const error = (await call) as AggregateAuthenticationError;
     expect(error).toBeInstanceOf(AggregateAuthenticationError);
     expect(error.errors).toHaveLength(2);
-    expect(error.message).toMatch(/ChainedTokenCredential authentication failed\.\nCredentialUnavailableError: first.*\nCredentialUnavailableError: second/s);
+    expect(error.message).toMatch(
+      /ChainedTokenCredential authentication failed\.\nCredentialUnavailableError: first.*\nCredentialUnavailableError: second/s,
+    );
     await manager.close();
   });
 
   it('accepts foreign TokenCredentials and treats a null token as unavailable', async () => {
     const { clock, manager, link } = setup();
     const foreignNull: TokenCredential = { getToken: async () => null };
-    const foreign: TokenCredential = { getToken: async () => ({ token: 'foreign', expiresOnTimestamp: clock.now() + 3_600_000 }) };
-    const chain = new ChainedTokenCredential({ tokenManager: manager }, foreignNull, foreign, link('unused'));
+    const foreign: TokenCredential = {
+      getToken: async () => ({ token: 'foreign', expiresOnTimestamp: clock.now() + 3_600_000 }),
+    };
+    const chain = new ChainedTokenCredential(
+      { tokenManager: manager },
+      foreignNull,
+      foreign,
+      link('unused'),
+    );
     expect((await chain.getToken(SCOPE)).token).toBe('foreign');
     await manager.close();
   });
@@ -88,7 +104,9 @@ describe('ChainedTokenCredential', () => {
   it('reports an empty chain as unavailable', async () => {
     const { manager } = setup();
     const chain = new ChainedTokenCredential({ tokenManager: manager });
-    await expect(chain.getToken(SCOPE)).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_UNAVAILABLE' });
+    await expect(chain.getToken(SCOPE)).rejects.toMatchObject({
+      code: 'ERR_CREDENTIAL_UNAVAILABLE',
+    });
     await manager.close();
   });
 });

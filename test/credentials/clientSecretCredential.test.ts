@@ -32,7 +32,11 @@ function credential(
   secret = SECRET,
   options: { manager?: TokenManagerOptions; additionallyAllowedTenants?: string[] } = {},
 ) {
-  const tokenManager = new TokenManager({ retryInitialDelayMs: 1, retryMaxDelayMs: 4, ...options.manager });
+  const tokenManager = new TokenManager({
+    retryInitialDelayMs: 1,
+    retryMaxDelayMs: 4,
+    ...options.manager,
+  });
   managers.push(tokenManager);
   return new ClientSecretCredential(em.tenantId, CLIENT_ID, secret, {
     authorityHost: em.url,
@@ -70,7 +74,9 @@ describe('ClientSecretCredential against the emulator', () => {
   });
 
   it('fails a wrong secret with AuthenticationError carrying the authority codes', async () => {
-    const error = await credential('wrong-secret-value').getToken(STORAGE).catch((e: unknown) => e);
+    const error = await credential('wrong-secret-value')
+      .getToken(STORAGE)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     const auth = error as AuthenticationError;
     expect(auth.code).toBe('ERR_AUTHENTICATION_FAILED');
@@ -105,7 +111,9 @@ describe('ClientSecretCredential against the emulator', () => {
 
   it('gives a typed error for a garbage token response', async () => {
     em.faults.add({ route: 'token', garbage: true });
-    const error = await credential().getToken(STORAGE).catch((e: unknown) => e);
+    const error = await credential()
+      .getToken(STORAGE)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_INVALID_RESPONSE' });
     expect((error as Error).message).toContain('not JSON');
   });
@@ -128,7 +136,9 @@ describe('ClientSecretCredential against the emulator', () => {
     const cred = credential();
     const first = await cred.getToken(STORAGE);
     em.counters.reset();
-    const challenged = await cred.getToken(STORAGE, { claims: '{"access_token":{"nbf":{"essential":true,"value":"1"}}}' });
+    const challenged = await cred.getToken(STORAGE, {
+      claims: '{"access_token":{"nbf":{"essential":true,"value":"1"}}}',
+    });
     expect(em.counters.get('token')).toBe(1);
     expect(challenged.token).not.toBe(first.token);
     expect((await cred.getToken(STORAGE)).token).toBe(challenged.token);
@@ -136,7 +146,9 @@ describe('ClientSecretCredential against the emulator', () => {
 
   it('refuses a request tenant that is not allowed, and allows it with "*"', async () => {
     const other = '00000000-0000-4000-8000-0000000000ff';
-    await expect(credential().getToken(STORAGE, { tenantId: other })).rejects.toBeInstanceOf(CredentialUnavailableError);
+    await expect(credential().getToken(STORAGE, { tenantId: other })).rejects.toBeInstanceOf(
+      CredentialUnavailableError,
+    );
     const error = await credential(SECRET, { additionallyAllowedTenants: ['*'] })
       .getToken(STORAGE, { tenantId: other })
       .catch((e: unknown) => e);
@@ -152,7 +164,13 @@ describe('ClientSecretCredential sharing and lifetime', () => {
     em.counters.reset();
     const instances = Array.from(
       { length: 1000 },
-      () => new ClientSecretCredential(em.tenantId, CLIENT_ID, SECRET, { authorityHost: em.url, tlsOptions: { ca: em.ca }, tokenManager, env: {} }),
+      () =>
+        new ClientSecretCredential(em.tenantId, CLIENT_ID, SECRET, {
+          authorityHost: em.url,
+          tlsOptions: { ca: em.ca },
+          tokenManager,
+          env: {},
+        }),
     );
     const tokens = await Promise.all(instances.map((c) => c.getToken(STORAGE)));
     expect(new Set(tokens.map((t) => t.token)).size).toBe(1);
@@ -163,7 +181,12 @@ describe('ClientSecretCredential sharing and lifetime', () => {
     const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = refTimers();
     const tokenManager = new TokenManager();
-    const cred = new ClientSecretCredential(em.tenantId, CLIENT_ID, SECRET, { authorityHost: em.url, tlsOptions: { ca: em.ca }, tokenManager, env: {} });
+    const cred = new ClientSecretCredential(em.tenantId, CLIENT_ID, SECRET, {
+      authorityHost: em.url,
+      tlsOptions: { ca: em.ca },
+      tokenManager,
+      env: {},
+    });
     await cred.getToken(STORAGE);
     // A refresh timer and a keep-warm timer are pending now, and neither keeps Node alive.
     expect(tokenManager.snapshot()[0]?.nextRefreshAt).toBeGreaterThan(Date.now());
@@ -187,7 +210,9 @@ describe('ClientSecretCredential logging', () => {
       loggingOptions: { logLevel: 'info', sink: (level, line) => lines.push(`${level} ${line}`) },
     });
     await cred.getToken(STORAGE);
-    expect(lines).toContain(`info ClientSecretCredential => getToken() => SUCCESS. Scopes: ${STORAGE}. Reason: initial.`);
+    expect(lines).toContain(
+      `info ClientSecretCredential => getToken() => SUCCESS. Scopes: ${STORAGE}. Reason: initial.`,
+    );
   });
 });
 
@@ -197,15 +222,23 @@ describe('ClientSecretCredential input', () => {
     ['an empty scope', ''],
     ['a scope with a space', 'https://storage.azure.com/.default openid'],
   ])('rejects %s with InvalidArgumentError', async (_name, scopes) => {
-    await expect(credential().getToken(scopes)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(credential().getToken(scopes)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
   });
 
   it.each([
     ['a malformed tenant id', 'tenant/../../evil', {}],
-    ['a non-https authority host', CLIENT_ID.slice(0, 0) + 'contoso', { authorityHost: 'http://127.0.0.1:1' }],
+    [
+      'a non-https authority host',
+      CLIENT_ID.slice(0, 0) + 'contoso',
+      { authorityHost: 'http://127.0.0.1:1' },
+    ],
     ['an authority host that is not a URL', 'contoso', { authorityHost: 'not a url' }],
   ])('rejects %s at construction with InvalidArgumentError', (_name, tenant, options) => {
-    expect(() => new ClientSecretCredential(tenant, CLIENT_ID, SECRET, { ...options, env: {} })).toThrow(InvalidArgumentError);
+    expect(
+      () => new ClientSecretCredential(tenant, CLIENT_ID, SECRET, { ...options, env: {} }),
+    ).toThrow(InvalidArgumentError);
   });
 
   it.each([
@@ -214,14 +247,20 @@ describe('ClientSecretCredential input', () => {
     ['clientSecret', ['contoso', CLIENT_ID, '']],
   ])('throws CredentialUnavailableError when %s is empty', (name, [t, c, s]) => {
     expect(() => new ClientSecretCredential(t!, c!, s!, { env: {} })).toThrow(
-      expect.objectContaining({ code: 'ERR_CREDENTIAL_UNAVAILABLE', message: expect.stringContaining(name) }),
+      expect.objectContaining({
+        code: 'ERR_CREDENTIAL_UNAVAILABLE',
+        message: expect.stringContaining(name),
+      }),
     );
   });
 
   it('reads AZURE_AUTHORITY_HOST from the environment and refuses http there too', () => {
-    expect(() => new ClientSecretCredential('contoso', CLIENT_ID, SECRET, { env: { AZURE_AUTHORITY_HOST: 'http://127.0.0.1:9' } })).toThrow(
-      /must use https/,
-    );
+    expect(
+      () =>
+        new ClientSecretCredential('contoso', CLIENT_ID, SECRET, {
+          env: { AZURE_AUTHORITY_HOST: 'http://127.0.0.1:9' },
+        }),
+    ).toThrow(/must use https/);
     expect(AzureAuthorityHosts.AzurePublicCloud).toBe('https://login.microsoftonline.com');
   });
 });

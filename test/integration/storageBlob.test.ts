@@ -31,8 +31,13 @@ describe('a real SDK client with ClientSecretCredential', () => {
   beforeAll(async () => {
     const authority = await createCertificateAuthority();
     ca = authority.certPem;
-    emulator = await startEmulator({ certificateAuthority: authority, apps: [{ clientId: CLIENT_ID, clientSecret: SECRET }] });
-    azurite = await startAzurite(await issueServerCertificate(authority, { ipAddresses: ['127.0.0.1'] }));
+    emulator = await startEmulator({
+      certificateAuthority: authority,
+      apps: [{ clientId: CLIENT_ID, clientSecret: SECRET }],
+    });
+    azurite = await startAzurite(
+      await issueServerCertificate(authority, { ipAddresses: ['127.0.0.1'] }),
+    );
     manager = new TokenManager();
     credential = new ClientSecretCredential(emulator.tenantId, CLIENT_ID, SECRET, {
       authorityHost: emulator.url,
@@ -58,15 +63,21 @@ describe('a real SDK client with ClientSecretCredential', () => {
     const downloaded = await blob.downloadToBuffer();
     expect(downloaded.toString('utf8')).toBe(text);
     // Every storage call shared one token: the engine made one acquisition for the key.
-    expect(manager.snapshot()).toEqual([expect.objectContaining({ acquisitions: 1, enableCae: true })]);
+    expect(manager.snapshot()).toEqual([
+      expect.objectContaining({ acquisitions: 1, enableCae: true }),
+    ]);
   });
 
   it('is refused by Azurite with a token for the wrong audience', async () => {
     const vault: TokenCredential = {
-      getToken: (_scopes, options) => credential.getToken('https://vault.azure.net/.default', options),
+      getToken: (_scopes, options) =>
+        credential.getToken('https://vault.azure.net/.default', options),
     };
     const service = new BlobServiceClient(azurite.blobUrl, vault, clientOptions(ca));
-    const error = await service.getContainerClient('refused').create().catch((e: unknown) => e);
+    const error = await service
+      .getContainerClient('refused')
+      .create()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RestError);
     expect((error as RestError).statusCode).toBe(403);
   });

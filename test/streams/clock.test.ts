@@ -16,7 +16,9 @@ describe('unrefScheduler', () => {
 
   it('runs scheduled work and tells wall-clock time', async () => {
     const start = unrefScheduler.now();
-    const value = await new Promise<number>((resolve) => timer(1, unrefScheduler).subscribe(resolve));
+    const value = await new Promise<number>((resolve) =>
+      timer(1, unrefScheduler).subscribe(resolve),
+    );
     expect(value).toBe(0);
     expect(unrefScheduler.now()).toBeGreaterThanOrEqual(start);
   });

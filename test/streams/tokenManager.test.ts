@@ -14,28 +14,45 @@ const MIN = 60_000;
 
 function setup(options: { keepWarmMs?: number; latencyMs?: number } = {}) {
   const clock = new VirtualClock();
-  const manager = new TokenManager({ scheduler: clock, random: () => 1, keepWarmMs: options.keepWarmMs ?? 10 * MIN });
+  const manager = new TokenManager({
+    scheduler: clock,
+    random: () => 1,
+    keepWarmMs: options.keepWarmMs ?? 10 * MIN,
+  });
   const credential = new FakeCredential(manager, clock, options.latencyMs ?? 100);
   return { clock, manager, credential };
 }
 
 const unavailable503 = (retryAfterMs?: number) =>
-  new AuthenticationError(503, { error: 'temporarily_unavailable', errorDescription: 'AADSTS50000: busy' }, { retryAfterMs });
+  new AuthenticationError(
+    503,
+    { error: 'temporarily_unavailable', errorDescription: 'AADSTS50000: busy' },
+    { retryAfterMs },
+  );
 const invalidClient = () =>
-  new AuthenticationError(401, { error: 'invalid_client', errorDescription: 'AADSTS7000215: Invalid client secret provided.' });
+  new AuthenticationError(401, {
+    error: 'invalid_client',
+    errorDescription: 'AADSTS7000215: Invalid client secret provided.',
+  });
 
 describe('TokenManager refresh', () => {
   it('emits a token at once, then refreshes five minutes before expiry with no caller waiting', async () => {
     const { clock, manager, credential } = setup();
     const start = clock.now();
     const seen: { token: string; at: number }[] = [];
-    const sub = credential.token$(SCOPE).subscribe((t) => seen.push({ token: t.token, at: clock.now() }));
+    const sub = credential
+      .token$(SCOPE)
+      .subscribe((t) => seen.push({ token: t.token, at: clock.now() }));
     await clock.advance(2 * HOUR);
     sub.unsubscribe();
     expect(seen.map((s) => s.token)).toEqual(['token-1', 'token-2', 'token-3']);
     expect(seen[0]!.at).toBe(start + 100);
     // Refresh starts 55 min after the first token arrived and takes 100 ms of latency.
-    expect(credential.requests.map((r) => r.at - start)).toEqual([0, 100 + 55 * MIN, 200 + 110 * MIN]);
+    expect(credential.requests.map((r) => r.at - start)).toEqual([
+      0,
+      100 + 55 * MIN,
+      200 + 110 * MIN,
+    ]);
     expect(credential.requests.map((r) => r.reason)).toEqual(['initial', 'proactive', 'proactive']);
     await manager.close();
   });
@@ -96,7 +113,10 @@ describe('TokenManager single flight', () => {
 
   it('makes one acquisition for 1000 credential instances with one configuration', async () => {
     const { clock, manager } = setup();
-    const instances = Array.from({ length: 1000 }, () => new FakeCredential(manager, clock, 100, 'same'));
+    const instances = Array.from(
+      { length: 1000 },
+      () => new FakeCredential(manager, clock, 100, 'same'),
+    );
     const calls = instances.map((c) => c.getToken([SCOPE, SCOPE]));
     await clock.advance(100);
     await Promise.all(calls);
@@ -116,12 +136,11 @@ describe('TokenManager single flight', () => {
     ];
     await clock.advance(100);
     await Promise.all(calls);
-    expect(credential.requests.map((r) => `${r.scopes.join(' ')}|${r.tenantId ?? ''}|${r.enableCae}`).sort()).toEqual([
-      'a b||false',
-      'a|other|false',
-      'a||false',
-      'a||true',
-    ].sort());
+    expect(
+      credential.requests
+        .map((r) => `${r.scopes.join(' ')}|${r.tenantId ?? ''}|${r.enableCae}`)
+        .sort(),
+    ).toEqual(['a b||false', 'a|other|false', 'a||false', 'a||true'].sort());
     await manager.close();
   });
 });
@@ -132,10 +151,16 @@ describe('TokenManager failures', () => {
     const start = clock.now();
     const sub = credential.token$(SCOPE).subscribe();
     await clock.advance(100);
-    credential.outcomes = [{ error: unavailable503() }, { error: unavailable503() }, { error: unavailable503() }];
+    credential.outcomes = [
+      { error: unavailable503() },
+      { error: unavailable503() },
+      { error: unavailable503() },
+    ];
     await clock.advance(55 * MIN + 100 + 1000 + 2000 + 4000 + 400);
     const refreshStart = start + 100 + 55 * MIN;
-    expect(credential.requests.slice(1).map((r) => r.at - refreshStart)).toEqual([0, 1100, 3200, 7300]);
+    expect(credential.requests.slice(1).map((r) => r.at - refreshStart)).toEqual([
+      0, 1100, 3200, 7300,
+    ]);
     expect((await credential.getToken(SCOPE)).token).toBe('token-2');
     sub.unsubscribe();
     await manager.close();
@@ -164,7 +189,10 @@ describe('TokenManager failures', () => {
     credential.outcomes = [{ error: unavailable503(120_000) }];
     await clock.advance(55 * MIN + 100 + 121_000);
     const refreshStart = start + 100 + 55 * MIN;
-    expect(credential.requests.slice(1).map((r) => r.at - refreshStart)).toEqual([0, 100 + 120_000]);
+    expect(credential.requests.slice(1).map((r) => r.at - refreshStart)).toEqual([
+      0,
+      100 + 120_000,
+    ]);
     sub.unsubscribe();
     await manager.close();
   });
@@ -190,7 +218,10 @@ describe('TokenManager failures', () => {
     expect((error as AuthenticationError).statusCode).toBe(503);
     expect(failedAt).toBeGreaterThanOrEqual(lastToken!.expiresOnTimestamp - 30_000);
     expect(failedAt).toBeLessThan(lastToken!.expiresOnTimestamp);
-    expect(manager.snapshot()[0]).toMatchObject({ state: 'expired', lastError: { code: 'ERR_AUTHENTICATION_FAILED' } });
+    expect(manager.snapshot()[0]).toMatchObject({
+      state: 'expired',
+      lastError: { code: 'ERR_AUTHENTICATION_FAILED' },
+    });
     sub.unsubscribe();
     await manager.close();
   });
@@ -213,7 +244,11 @@ describe('TokenManager failures', () => {
 
   it('retries a first acquisition on transient errors: three 503s then success yields a token', async () => {
     const { clock, manager, credential } = setup();
-    credential.outcomes = [{ error: unavailable503() }, { error: unavailable503() }, { error: unavailable503() }];
+    credential.outcomes = [
+      { error: unavailable503() },
+      { error: unavailable503() },
+      { error: unavailable503() },
+    ];
     const call = credential.getToken(SCOPE);
     await clock.advance(10_000);
     expect((await call).token).toBe('token-1');
@@ -238,7 +273,9 @@ describe('TokenManager callers', () => {
     const seen: string[] = [];
     const sub = credential.token$(SCOPE).subscribe((t) => seen.push(t.token));
     await clock.advance(100);
-    const challenged = credential.getToken(SCOPE, { claims: '{"access_token":{"nbf":{"essential":true}}}' });
+    const challenged = credential.getToken(SCOPE, {
+      claims: '{"access_token":{"nbf":{"essential":true}}}',
+    });
     await clock.advance(100);
     expect((await challenged).token).toBe('token-2');
     expect(credential.requests[1]!.claims).toContain('nbf');
@@ -252,7 +289,9 @@ describe('TokenManager callers', () => {
   it('rejects an aborted caller only; the shared acquisition goes on for the others', async () => {
     const { clock, manager, credential } = setup();
     const controller = new AbortController();
-    const aborted = credential.getToken(SCOPE, { abortSignal: controller.signal }).catch((e: unknown) => e);
+    const aborted = credential
+      .getToken(SCOPE, { abortSignal: controller.signal })
+      .catch((e: unknown) => e);
     const other = credential.getToken(SCOPE);
     await clock.advance(50);
     controller.abort();
@@ -266,7 +305,9 @@ describe('TokenManager callers', () => {
   it('finishes the acquisition of a lone aborted caller so the next caller gets it', async () => {
     const { clock, manager, credential } = setup();
     const controller = new AbortController();
-    const aborted = credential.getToken(SCOPE, { abortSignal: controller.signal }).catch((e: unknown) => e);
+    const aborted = credential
+      .getToken(SCOPE, { abortSignal: controller.signal })
+      .catch((e: unknown) => e);
     controller.abort();
     await aborted;
     await clock.advance(100);
@@ -337,7 +378,13 @@ describe('TokenManager observability', () => {
       'refresh-scheduled',
     ]);
     const [snap] = manager.snapshot();
-    expect(snap).toMatchObject({ state: 'fresh', acquisitions: 1, cacheHits: 1, failures: 0, scopes: [SCOPE] });
+    expect(snap).toMatchObject({
+      state: 'fresh',
+      acquisitions: 1,
+      cacheHits: 1,
+      failures: 0,
+      scopes: [SCOPE],
+    });
     expect(snap!.nextRefreshAt).toBe(clock.now() + 55 * MIN);
     sub.unsubscribe();
     await manager.close();

@@ -22,7 +22,11 @@ export class FakeCredential extends ReactiveCredential {
     identity = 'fake',
   ) {
     super({ tokenManager: manager });
-    this.bind({ kind: 'FakeCredential', id: `FakeCredential|${identity}`, label: `FakeCredential(${identity})` });
+    this.bind({
+      kind: 'FakeCredential',
+      id: `FakeCredential|${identity}`,
+      label: `FakeCredential(${identity})`,
+    });
   }
 
   protected acquireToken(request: AcquireRequest): Observable<AccessToken> {
@@ -33,8 +37,12 @@ export class FakeCredential extends ReactiveCredential {
         map(() => {
           if ('error' in outcome) throw outcome.error;
           const now = this.clock.now();
-          const token: AccessToken = { token: `token-${++this.serial}`, expiresOnTimestamp: now + outcome.lifetimeMs };
-          if (outcome.refreshInMs !== undefined) token.refreshAfterTimestamp = now + outcome.refreshInMs;
+          const token: AccessToken = {
+            token: `token-${++this.serial}`,
+            expiresOnTimestamp: now + outcome.lifetimeMs,
+          };
+          if (outcome.refreshInMs !== undefined)
+            token.refreshAfterTimestamp = now + outcome.refreshInMs;
           return token;
         }),
       );

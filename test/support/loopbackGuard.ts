@@ -43,7 +43,9 @@ type Lookup = typeof dns.lookup;
 const originalLookup: Lookup = dns.lookup;
 dns.lookup = function guardedLookup(hostname: string, ...rest: unknown[]) {
   if (!LOOPBACK.test(hostname)) {
-    throw new OffLoopbackError(`Refused a connection to ${hostname}: tests may only reach 127.0.0.1.`);
+    throw new OffLoopbackError(
+      `Refused a connection to ${hostname}: tests may only reach 127.0.0.1.`,
+    );
   }
   return (originalLookup as (...a: unknown[]) => void)(hostname, ...rest);
 } as Lookup;

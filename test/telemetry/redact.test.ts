@@ -87,7 +87,7 @@ describe('redact', () => {
 describe('redact, quoted and log-style fields', () => {
   it.each([
     ['{"client_secret":"ab\\"cd,ef"}', '{"client_secret":"[REDACTED]"}'],
-    ["{'refresh_token': 'x.y,z'}", "{'refresh_token': \"[REDACTED]\"}"],
+    ["{'refresh_token': 'x.y,z'}", '{\'refresh_token\': "[REDACTED]"}'],
     ['client_secret: hunter2-secret, next', 'client_secret: [REDACTED], next'],
   ])('redacts %s', (input, expected) => {
     expect(redact(input)).toBe(expected);

@@ -345,7 +345,9 @@ describe('refresh spans', () => {
       expect(initial!.parentSpanContext?.spanId).toBe(callerSpan.spanContext().spanId);
       expect(refresh!.attributes[Attr.reason]).toBe('proactive');
       expect(refresh!.parentSpanContext).toBeUndefined();
-      expect(refresh!.links.map((l) => l.context.spanId)).toEqual([callerSpan.spanContext().spanId]);
+      expect(refresh!.links.map((l) => l.context.spanId)).toEqual([
+        callerSpan.spanContext().spanId,
+      ]);
       subscription.unsubscribe();
       await ctx.close();
     } finally {

@@ -1,5 +1,10 @@
 import { AuthError, ClientConfigurationError, ServerError } from '@azure/msal-node';
-import { AuthenticationError, InvalidArgumentError, isIdentityError, NetworkError } from '../../errors.js';
+import {
+  AuthenticationError,
+  InvalidArgumentError,
+  isIdentityError,
+  NetworkError,
+} from '../../errors.js';
 import { redact } from '../../telemetry/redact.js';
 import { carriedError } from './networkClient.js';
 
@@ -18,12 +23,21 @@ export function fromMsalError(error: unknown, secrets: readonly string[] = []): 
     });
   }
   if (error instanceof ClientConfigurationError) {
-    return new InvalidArgumentError(`MSAL rejected the configuration: ${redact(error.message, secrets)}`);
+    return new InvalidArgumentError(
+      `MSAL rejected the configuration: ${redact(error.message, secrets)}`,
+    );
   }
   if (error instanceof AuthError) {
-    if (error.errorCode === 'network_error') return new NetworkError(redact(error.message, secrets));
-    return new AuthenticationError(400, { error: error.errorCode, errorDescription: redact(error.errorMessage, secrets) });
+    if (error.errorCode === 'network_error')
+      return new NetworkError(redact(error.message, secrets));
+    return new AuthenticationError(400, {
+      error: error.errorCode,
+      errorDescription: redact(error.errorMessage, secrets),
+    });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new AuthenticationError(400, { error: 'unknown_error', errorDescription: redact(message, secrets) });
+  return new AuthenticationError(400, {
+    error: 'unknown_error',
+    errorDescription: redact(message, secrets),
+  });
 }

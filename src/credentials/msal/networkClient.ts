@@ -1,6 +1,11 @@
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
-import { AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
+import {
+  AuthError,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+} from '@azure/msal-node';
 import { InvalidResponseError, NetworkError, type IdentityError } from '../../errors.js';
 import { wallClockNow } from '../../streams/clock.js';
 import { bodyExcerpt, checkTokenResponse, toAuthenticationError } from './oauthResponse.js';
@@ -52,12 +57,19 @@ export class MsalNetworkClient implements INetworkModule {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
-  async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  async sendGetRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     const raw = await this.send('GET', url, options, timeout);
     return { status: raw.status, headers: raw.headers, body: this.parse(raw, url, false) as T };
   }
 
-  async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+  async sendPostRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions,
+  ): Promise<NetworkResponse<T>> {
     const raw = await this.send('POST', url, options);
     return { status: raw.status, headers: raw.headers, body: this.parse(raw, url, true) as T };
   }
@@ -70,14 +82,19 @@ export class MsalNetworkClient implements INetworkModule {
   private parse(raw: RawResponse, url: string, isTokenRequest: boolean): unknown {
     const where = stripQuery(url);
     if (raw.status < 200 || raw.status >= 300) {
-      throw carryThroughMsal(toAuthenticationError(raw.status, raw.text, raw.headers, wallClockNow()));
+      throw carryThroughMsal(
+        toAuthenticationError(raw.status, raw.text, raw.headers, wallClockNow()),
+      );
     }
     let body: unknown;
     try {
       body = JSON.parse(raw.text);
     } catch (error) {
       throw carryThroughMsal(
-        new InvalidResponseError(`${where} answered ${raw.status} with a body that is not JSON: ${bodyExcerpt(raw.text)}`, { cause: error }),
+        new InvalidResponseError(
+          `${where} answered ${raw.status} with a body that is not JSON: ${bodyExcerpt(raw.text)}`,
+          { cause: error },
+        ),
       );
     }
     if (!isTokenRequest) return body;
@@ -88,24 +105,42 @@ export class MsalNetworkClient implements INetworkModule {
     }
   }
 
-  private send(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<RawResponse> {
+  private send(
+    method: 'GET' | 'POST',
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<RawResponse> {
     const timeoutMs = timeout ?? this.timeoutMs;
     return new Promise<RawResponse>((resolve, reject) => {
       const fail = (error: Error, what: string): void =>
-        reject(carryThroughMsal(new NetworkError(`${method} ${stripQuery(url)} failed: ${what}`, { cause: error })));
-      const req = httpsRequest(url, { method, headers: options?.headers, agent: this.agent, timeout: timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_BODY_BYTES) req.destroy(new Error(`response larger than ${MAX_BODY_BYTES} bytes`));
-          else chunks.push(chunk);
-        });
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), text: Buffer.concat(chunks).toString('utf8') }),
+        reject(
+          carryThroughMsal(
+            new NetworkError(`${method} ${stripQuery(url)} failed: ${what}`, { cause: error }),
+          ),
         );
-        res.on('error', (error) => fail(error, error.message));
-      });
+      const req = httpsRequest(
+        url,
+        { method, headers: options?.headers, agent: this.agent, timeout: timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_BODY_BYTES)
+              req.destroy(new Error(`response larger than ${MAX_BODY_BYTES} bytes`));
+            else chunks.push(chunk);
+          });
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: flattenHeaders(res.headers),
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', (error) => fail(error, error.message));
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
       req.on('error', (error: NodeJS.ErrnoException) => fail(error, error.code ?? error.message));
       if (options?.body !== undefined) req.write(options.body);

@@ -30,7 +30,12 @@ function stringField(body: Record<string, unknown>, name: string): string | unde
 }
 
 /** Maps an error response (JSON or not) to `AuthenticationError`, as the anchor does. */
-export function toAuthenticationError(status: number, text: string, headers: Record<string, string>, now: number): AuthenticationError {
+export function toAuthenticationError(
+  status: number,
+  text: string,
+  headers: Record<string, string>,
+  now: number,
+): AuthenticationError {
   const retryAfterMs = parseRetryAfter(headers, now);
   let body: unknown;
   try {
@@ -38,9 +43,17 @@ export function toAuthenticationError(status: number, text: string, headers: Rec
   } catch {
     body = undefined;
   }
-  if (typeof body !== 'object' || body === null || typeof (body as { error?: unknown }).error !== 'string') {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    typeof (body as { error?: unknown }).error !== 'string'
+  ) {
     const error = status === 400 ? 'invalid_request' : 'unknown_error';
-    return new AuthenticationError(status, { error, errorDescription: `Response body: ${bodyExcerpt(text)}` }, { retryAfterMs });
+    return new AuthenticationError(
+      status,
+      { error, errorDescription: `Response body: ${bodyExcerpt(text)}` },
+      { retryAfterMs },
+    );
   }
   const fields = body as Record<string, unknown>;
   const codes = fields.error_codes;
@@ -50,7 +63,9 @@ export function toAuthenticationError(status: number, text: string, headers: Rec
     correlationId: stringField(fields, 'correlation_id'),
     traceId: stringField(fields, 'trace_id'),
     timestamp: stringField(fields, 'timestamp'),
-    errorCodes: Array.isArray(codes) ? codes.filter((c): c is number => typeof c === 'number') : undefined,
+    errorCodes: Array.isArray(codes)
+      ? codes.filter((c): c is number => typeof c === 'number')
+      : undefined,
   };
   return new AuthenticationError(status, response, { retryAfterMs });
 }
@@ -74,12 +89,18 @@ export function checkTokenResponse(body: unknown, url: string): Record<string, u
   }
   const expiresIn = parseSeconds(fields.expires_in);
   if (expiresIn === undefined || expiresIn <= 0) {
-    throw new InvalidResponseError(`${where} returned no valid "expires_in" (got ${JSON.stringify(typeof fields.expires_in === 'string' ? bodyExcerpt(fields.expires_in) : fields.expires_in ?? null)}).`);
+    throw new InvalidResponseError(
+      `${where} returned no valid "expires_in" (got ${JSON.stringify(typeof fields.expires_in === 'string' ? bodyExcerpt(fields.expires_in) : (fields.expires_in ?? null))}).`,
+    );
   }
   const refreshIn = fields.refresh_in === undefined ? undefined : parseSeconds(fields.refresh_in);
   if (fields.refresh_in !== undefined && refreshIn === undefined) {
     throw new InvalidResponseError(`${where} returned an invalid "refresh_in".`);
   }
   // MSAL expects numbers; normalise numeric strings here.
-  return { ...fields, expires_in: expiresIn, ...(refreshIn === undefined ? {} : { refresh_in: refreshIn }) };
+  return {
+    ...fields,
+    expires_in: expiresIn,
+    ...(refreshIn === undefined ? {} : { refresh_in: refreshIn }),
+  };
 }
