@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { Socket } from 'node:net';
@@ -46,6 +47,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const aborter = new AbortController();
   const latencyMs = options.latencyMs ?? 0;
   const { signal } = aborter;
+  // Every delayed response waits on this one signal, so stop() ends them all; many may be pending.
+  setMaxListeners(0, signal);
   server.on('request', createRequestHandler({ ctx, recorder, faults, latencyMs, signal }));
   let stopping: Promise<void> | undefined;
   return {
