@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { interval, merge, Subscription } from 'rxjs';
+import { interval, Subscription } from 'rxjs';
 import { ClientSecretCredential } from '../credentials/clientSecretCredential.js';
 import { startEmulator } from '../emulator/index.js';
 import { TokenManager } from '../streams/tokenManager.js';
@@ -58,11 +58,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   if ((out as { isTTY?: boolean }).isTTY) out.write('\x1b[2J\x1b[H');
   out.write(
-    `reactive-identity: serving tokens from the embedded emulator at ${emulator.url} (tenant ${emulator.tenantId}).\n`,
+    `reactive-identity serve: token streams on the embedded Entra emulator, ${emulator.url}\n`,
   );
-  out.write(
-    `Tokens live ${lifetime} s; streams refresh them ahead of expiry. Press Ctrl-C to stop.\n\n`,
-  );
+  out.write(`Tokens live ${lifetime} s and refresh ahead of expiry. Ctrl-C stops.\n\n`);
   const tick = () => {
     for (const { scope, enableCae } of DEMO_STREAMS)
       void credential.getToken(scope, { enableCae }).catch(() => undefined);
@@ -71,7 +69,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     if ((out as { isTTY?: boolean }).isTTY) out.write(`\x1b[4;1H\x1b[J${table}\n`);
     else out.write(`${table}\n\n`);
   };
-  subscriptions.add(merge(interval(options.refreshIntervalMs ?? 1000)).subscribe(tick));
+  subscriptions.add(interval(options.refreshIntervalMs ?? 1000).subscribe(tick));
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();
     else options.signal.addEventListener('abort', () => resolve(), { once: true });
