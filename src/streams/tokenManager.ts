@@ -2,6 +2,7 @@ import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
 import {
   context as otelContext,
   ROOT_CONTEXT,
+  type Context,
   type MeterProvider,
   type SpanContext,
   type Tracer,
@@ -16,11 +17,13 @@ import {
   takeUntil,
   type ObservableInput,
   type SchedulerLike,
+  throwError,
+  timeout,
 } from 'rxjs';
 import type { CacheLayer } from '../cache/cacheLayer.js';
 import { LayeredCache } from '../cache/layeredCache.js';
 import { MemoryLayer } from '../cache/memoryLayer.js';
-import { ClosedError } from '../errors.js';
+import { ClosedError, NetworkError } from '../errors.js';
 import type { RefreshReason, TokenEvent } from '../telemetry/events.js';
 import { IdentityMetrics, type LookupReading } from '../telemetry/metrics.js';
 import { ACQUIRE_SPAN_NAME, Attr, getTracer, withSpan } from '../telemetry/tracing.js';
@@ -154,12 +157,37 @@ export class TokenManager {
     if (options.claims === undefined) {
       const current = stream.usableCurrent();
       if (current !== undefined) return Promise.resolve(toAccessToken(current));
-      return firstValueWithAbort(stream.observe(), options.abortSignal);
     }
-    return firstValueWithAbort(
-      stream.acquireWithClaims(options.claims).pipe(map(toAccessToken)),
-      options.abortSignal,
-    );
+    const source =
+      options.claims === undefined
+        ? stream.observe()
+        : stream.acquireWithClaims(options.claims).pipe(map(toAccessToken));
+    return this.wait(source, options);
+  }
+
+  /**
+   * One caller's wait: in the caller's tracing context (so the acquisition span is its child),
+   * bounded by its `requestOptions.timeout`, cancelled by its `abortSignal`. None of these touch
+   * the shared acquisition.
+   */
+  private wait(source: Observable<AccessToken>, options: GetTokenOptions): Promise<AccessToken> {
+    const timeoutMs = options.requestOptions?.timeout;
+    const bounded =
+      timeoutMs === undefined || timeoutMs <= 0
+        ? source
+        : source.pipe(
+            timeout({
+              first: timeoutMs,
+              scheduler: this.scheduler,
+              with: () =>
+                throwError(
+                  () => new NetworkError(`No token within the request timeout of ${timeoutMs} ms.`),
+                ),
+            }),
+          );
+    const parent = options.tracingOptions?.tracingContext as Context | undefined;
+    if (parent === undefined) return firstValueWithAbort(bounded, options.abortSignal);
+    return otelContext.with(parent, () => firstValueWithAbort(bounded, options.abortSignal));
   }
 
   /** The key's token stream: a usable token at once, then every refreshed one. */

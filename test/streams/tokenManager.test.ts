@@ -318,6 +318,25 @@ describe('TokenManager callers', () => {
   });
 });
 
+describe('TokenManager caller timeout', () => {
+  it('rejects a caller at its requestOptions.timeout while the shared acquisition goes on', async () => {
+    const { clock, manager, credential } = setup({ latencyMs: 10_000 });
+    const impatient = credential
+      .getToken(SCOPE, { requestOptions: { timeout: 5_000 } })
+      .catch((e: unknown) => e);
+    const patient = credential.getToken(SCOPE);
+    await clock.advance(5_000);
+    expect(await impatient).toMatchObject({
+      code: 'ERR_NETWORK',
+      message: expect.stringContaining('5000 ms'),
+    });
+    await clock.advance(5_000);
+    expect((await patient).token).toBe('token-1');
+    expect(credential.requests).toHaveLength(1);
+    await manager.close();
+  });
+});
+
 describe('TokenManager lifetime', () => {
   it('keeps refreshing for keepWarmMs after the last caller, then drops every timer', async () => {
     const { clock, manager, credential } = setup({ keepWarmMs: 2 * HOUR });

@@ -1,4 +1,4 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   DataPointType,
@@ -349,6 +349,24 @@ describe('refresh spans', () => {
         callerSpan.spanContext().spanId,
       ]);
       subscription.unsubscribe();
+      await ctx.close();
+    } finally {
+      context.disable();
+    }
+  });
+
+  it('make the acquisition a child of the caller tracingOptions.tracingContext', async () => {
+    const contextManager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(contextManager);
+    try {
+      const ctx = setup();
+      const callerSpan = ctx.tracerProvider.getTracer('caller').startSpan('sdk-call');
+      const tracingContext = trace.setSpan(ROOT_CONTEXT, callerSpan);
+      const call = ctx.credential.getToken(SCOPE, { tracingOptions: { tracingContext } });
+      await ctx.clock.advance(100);
+      await call;
+      callerSpan.end();
+      expect(ctx.spans()[0]!.parentSpanContext?.spanId).toBe(callerSpan.spanContext().spanId);
       await ctx.close();
     } finally {
       context.disable();
