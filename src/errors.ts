@@ -13,7 +13,8 @@ export type IdentityErrorCode =
   | 'ERR_INVALID_RESPONSE'
   | 'ERR_NETWORK'
   | 'ERR_ABORTED'
-  | 'ERR_CLOSED';
+  | 'ERR_CLOSED'
+  | 'ERR_INVALID_CERTIFICATE';
 
 /** Error names, exported as `@azure/identity` does so checks work across package copies. */
 export const CredentialUnavailableErrorName = 'CredentialUnavailableError';
@@ -129,6 +130,15 @@ export class AbortError extends IdentityError {
   override readonly name = 'AbortError';
 }
 
+/**
+ * A client certificate cannot be used: no private key, a wrong password, a key that does not
+ * match, expired or not yet valid. The message names the file, never its content.
+ */
+export class CertificateError extends IdentityError {
+  readonly code = 'ERR_INVALID_CERTIFICATE' as const;
+  override readonly name = 'CertificateError';
+}
+
 /** The credential or manager was closed while the caller waited. */
 export class ClosedError extends IdentityError {
   readonly code = 'ERR_CLOSED' as const;
@@ -149,6 +159,7 @@ const IDENTITY_ERROR_CODES: ReadonlySet<string> = new Set<IdentityErrorCode>([
   'ERR_NETWORK',
   'ERR_ABORTED',
   'ERR_CLOSED',
+  'ERR_INVALID_CERTIFICATE',
 ]);
 
 /** True for any error of this library (by code, so copies of the library agree; Node's own `ERR_*` codes are not ours). */

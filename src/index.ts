@@ -51,3 +51,38 @@ export {
   ChainedTokenCredential,
   CHAIN_LINK_SPAN_NAME,
 } from './credentials/chainedTokenCredential.js';
+export {
+  ClientCertificateCredential,
+  CertificateCredential,
+} from './credentials/clientCertificateCredential.js';
+export type {
+  ClientCertificateCredentialOptions,
+  ClientCertificateCredentialPEMConfiguration,
+} from './credentials/clientCertificateCredential.js';
+export { ClientAssertionCredential } from './credentials/clientAssertionCredential.js';
+export type { ClientAssertionCredentialOptions } from './credentials/clientAssertionCredential.js';
+export { EnvironmentCredential } from './credentials/environmentCredential.js';
+export type { EnvironmentCredentialOptions } from './credentials/environmentCredential.js';
+export { OnBehalfOfCredential } from './credentials/onBehalfOfCredential.js';
+export type { OnBehalfOfCredentialOptions } from './credentials/onBehalfOfCredential.js';
+export { AuthorizationCodeCredential } from './credentials/authorizationCodeCredential.js';
+export type { AuthorizationCodeCredentialOptions } from './credentials/authorizationCodeCredential.js';
+export { DeviceCodeCredential } from './credentials/deviceCodeCredential.js';
+export type {
+  DeviceCodeCredentialOptions,
+  DeviceCodeInfo,
+  DeviceCodePromptCallback,
+} from './credentials/deviceCodeCredential.js';
+export { InteractiveBrowserCredential } from './credentials/interactiveBrowserCredential.js';
+export type {
+  InteractiveBrowserCredentialNodeOptions,
+  BrowserOpener,
+} from './credentials/interactiveBrowserCredential.js';
+export type { InteractiveCredentialOptions, AuthenticateOptions } from './credentials/userCredential.js';
+export {
+  serializeAuthenticationRecord,
+  deserializeAuthenticationRecord,
+} from './credentials/authenticationRecord.js';
+export type { AuthenticationRecord } from './credentials/authenticationRecord.js';
+export { MemoryMsalCacheStore } from './cache/msalCacheStore.js';
+export type { MsalCacheStore } from './cache/msalCacheStore.js';

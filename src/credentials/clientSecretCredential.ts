@@ -1,14 +1,8 @@
 import type { AccessToken } from '@azure/core-auth';
-import { CredentialUnavailableError } from '../errors.js';
-import { ReactiveCredential } from '../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../streams/tokenManager.js';
-import { createLogger, logLevelFromEnv } from '../telemetry/logger.js';
-import { resolveAuthorityHost } from './authorityHost.js';
+import { ConfidentialCredential } from './confidentialCredential.js';
+import { requireArguments } from './credentialContext.js';
 import type { MultiTenantCredentialOptions } from './credentialOptions.js';
-import { fingerprint } from './identity.js';
-import { ConfidentialClient } from './msal/confidentialClient.js';
-import { MsalNetworkClient } from './msal/networkClient.js';
-import { checkTenantId, resolveTenant, type TenantPolicy } from './tenantId.js';
 
 /** Options of {@link ClientSecretCredential}. */
 export type ClientSecretCredentialOptions = MultiTenantCredentialOptions;
@@ -24,72 +18,17 @@ export type ClientSecretCredentialOptions = MultiTenantCredentialOptions;
  * credential.token$('https://vault.azure.net/.default').subscribe((t) => use(t.token));
  * ```
  */
-export class ClientSecretCredential extends ReactiveCredential {
-  private readonly tenants: TenantPolicy;
-  private readonly client: ConfidentialClient;
-  private readonly network: MsalNetworkClient;
-
-  constructor(
-    tenantId: string,
-    clientId: string,
-    clientSecret: string,
-    options: ClientSecretCredentialOptions = {},
-  ) {
-    super(options);
-    const kind = 'ClientSecretCredential';
-    for (const [name, value] of [
-      ['tenantId', tenantId],
-      ['clientId', clientId],
-      ['clientSecret', clientSecret],
-    ]) {
-      if (typeof value !== 'string' || value === '') {
-        throw new CredentialUnavailableError(
-          `${kind}: ${name} is a required parameter. See https://aka.ms/azsdk/js/identity/serviceprincipalauthentication/troubleshoot`,
-        );
-      }
-    }
-    const env = options.env ?? process.env;
-    const authorityHost = resolveAuthorityHost(options.authorityHost, env);
-    this.tenants = {
-      tenantId: checkTenantId(tenantId),
-      additionallyAllowedTenants: options.additionallyAllowedTenants ?? [],
-      env,
-    };
-    const logger = createLogger(kind, {
-      level: options.loggingOptions?.logLevel ?? logLevelFromEnv(env),
-      sink: options.loggingOptions?.sink,
+export class ClientSecretCredential extends ConfidentialCredential {
+  constructor(tenantId: string, clientId: string, clientSecret: string, options: ClientSecretCredentialOptions = {}) {
+    requireArguments('ClientSecretCredential', { tenantId, clientId, clientSecret });
+    super('ClientSecretCredential', tenantId, clientId, { clientSecret }, {
+      ...options,
       secrets: [clientSecret],
+      material: [clientSecret],
     });
-    this.logger = logger;
-    this.network = new MsalNetworkClient({
-      ca: options.tlsOptions?.ca,
-      timeoutMs: options.requestTimeoutMs,
-    });
-    this.client = new ConfidentialClient({
-      clientId,
-      authorityHost,
-      proof: { clientSecret },
-      network: this.network,
-      logger,
-      secrets: [clientSecret],
-    });
-    this.bind({
-      kind,
-      id: `${kind}|${authorityHost}|${tenantId}|${clientId}|${fingerprint(clientSecret)}|${this.tenants.additionallyAllowedTenants.join(',')}`,
-      label: `${kind}(${clientId})`,
-    });
-  }
-
-  protected override resolveRequestTenant(tenantId: string | undefined): string {
-    return resolveTenant(this.tenants, tenantId);
   }
 
   protected acquireToken(request: AcquireRequest): Promise<AccessToken> {
     return this.client.acquireByClientCredential(request);
-  }
-
-  override async close(): Promise<void> {
-    await super.close();
-    this.network.close();
   }
 }

@@ -23,6 +23,7 @@ import {
 import type { CacheLayer } from '../cache/cacheLayer.js';
 import { LayeredCache } from '../cache/layeredCache.js';
 import { MemoryLayer } from '../cache/memoryLayer.js';
+import { MsalCaches, type MsalCacheStore } from '../cache/msalCacheStore.js';
 import { ClosedError, NetworkError } from '../errors.js';
 import type { RefreshReason, TokenEvent } from '../telemetry/events.js';
 import { IdentityMetrics, type LookupReading } from '../telemetry/metrics.js';
@@ -72,6 +73,11 @@ export interface TokenManagerOptions extends RefreshPolicyOptions {
   tracerProvider?: TracerProvider;
   /** Where metrics go. Default: the global OpenTelemetry meter provider. */
   meterProvider?: MeterProvider;
+  /**
+   * Where MSAL keeps accounts and refresh tokens for user credentials, shared by every credential
+   * on this engine. Default: in this process's memory.
+   */
+  msalCacheStore?: MsalCacheStore;
 }
 
 export const DEFAULT_KEEP_WARM_MS = 10 * 60_000;
@@ -92,6 +98,8 @@ export class TokenManager {
   private readonly events = new Subject<TokenEvent>();
   private readonly closed$ = new Subject<void>();
   private readonly retiredLookups = new Map<string, LookupReading>();
+  /** MSAL's caches (accounts, refresh tokens) for the credentials on this engine. */
+  readonly msalCaches: MsalCaches;
   /** The tracer every span of this engine and its credentials goes to. */
   readonly tracer: Tracer;
   private readonly metrics: IdentityMetrics;
@@ -118,6 +126,7 @@ export class TokenManager {
       }),
     );
     this.tracer = getTracer(options.tracerProvider);
+    this.msalCaches = new MsalCaches(options.msalCacheStore);
     this.metrics = new IdentityMetrics(
       { lifetimes: () => this.lifetimes(), lookups: () => this.lookups() },
       options.meterProvider,

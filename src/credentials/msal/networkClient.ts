@@ -7,7 +7,8 @@ import {
   type NetworkResponse,
 } from '@azure/msal-node';
 import { InvalidResponseError, NetworkError, type IdentityError } from '../../errors.js';
-import { wallClockNow } from '../../streams/clock.js';
+import { firstValueFrom, timer, type SchedulerLike } from 'rxjs';
+import { unrefScheduler, wallClockNow } from '../../streams/clock.js';
 import { bodyExcerpt, checkTokenResponse, toAuthenticationError } from './oauthResponse.js';
 
 /** TLS and timeout settings of the network module. */
@@ -16,9 +17,13 @@ export interface NetworkClientOptions {
   ca?: string | string[];
   /** Per-request timeout. Default 30 s. */
   timeoutMs?: number;
+  /** Timers (the device code `slow_down` wait). Default: the wall clock. */
+  scheduler?: SchedulerLike;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** RFC 8628: each `slow_down` adds 5 seconds to the polling interval. */
+const SLOW_DOWN_STEP_MS = 5_000;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 const CARRIED = Symbol('reactive-identity.carriedError');
@@ -51,10 +56,14 @@ interface RawResponse {
 export class MsalNetworkClient implements INetworkModule {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
+  private readonly scheduler: SchedulerLike;
+  /** Extra wait per device code, grown by each `slow_down`. */
+  private readonly slowDowns = new Map<string, number>();
 
   constructor(options: NetworkClientOptions = {}) {
     this.agent = new Agent({ keepAlive: true, ca: options.ca });
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.scheduler = options.scheduler ?? unrefScheduler;
   }
 
   async sendGetRequestAsync<T>(
@@ -71,7 +80,33 @@ export class MsalNetworkClient implements INetworkModule {
     options?: NetworkRequestOptions,
   ): Promise<NetworkResponse<T>> {
     const raw = await this.send('POST', url, options);
-    return { status: raw.status, headers: raw.headers, body: this.parse(raw, url, true) as T };
+    const polling = await this.devicePolling(raw, options?.body);
+    if (polling !== undefined) return polling as NetworkResponse<T>;
+    const body = this.parse(raw, url, stripQuery(url).endsWith('/token'));
+    return { status: raw.status, headers: raw.headers, body: body as T };
+  }
+
+  /**
+   * Device code polling answers that MSAL must see as responses: `authorization_pending` goes
+   * through as is; `slow_down` (which MSAL does not know) adds 5 s to every later poll of that
+   * device code, as RFC 8628 says, and reaches MSAL as `authorization_pending`.
+   */
+  private async devicePolling(raw: RawResponse, requestBody: string | undefined): Promise<NetworkResponse<unknown> | undefined> {
+    if (raw.status !== 400 || requestBody === undefined) return undefined;
+    const form = new URLSearchParams(requestBody);
+    const deviceCode = form.get('device_code');
+    if (deviceCode === null) return undefined;
+    let body: { error?: unknown };
+    try {
+      body = JSON.parse(raw.text) as { error?: unknown };
+    } catch {
+      return undefined;
+    }
+    if (body.error !== 'authorization_pending' && body.error !== 'slow_down') return undefined;
+    if (body.error === 'slow_down') this.slowDowns.set(deviceCode, (this.slowDowns.get(deviceCode) ?? 0) + SLOW_DOWN_STEP_MS);
+    const extra = this.slowDowns.get(deviceCode) ?? 0;
+    if (extra > 0) await firstValueFrom(timer(extra, this.scheduler));
+    return { status: raw.status, headers: raw.headers, body: { ...body, error: 'authorization_pending' } };
   }
 
   /** Closes pooled connections. */

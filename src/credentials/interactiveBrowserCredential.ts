@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { timer } from 'rxjs';
+import { AbortError } from '../errors.js';
+import type { AcquireRequest } from '../streams/tokenManager.js';
+import type { MsalToken } from './msal/msalClient.js';
+import { PublicClient } from './msal/publicClient.js';
+import { DEVELOPER_SIGN_ON_CLIENT_ID } from './deviceCodeCredential.js';
+import { UserCredential, type InteractiveCredentialOptions } from './userCredential.js';
+
+/** Opens a URL for the user: the system browser by default; tests and headless hosts pass their own. */
+export type BrowserOpener = (url: string) => Promise<void>;
+
+/** Options of {@link InteractiveBrowserCredential}. */
+export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCredentialOptions {
+  /** Default `organizations`. */
+  tenantId?: string;
+  /** Default: the Azure CLI's public client id. */
+  clientId?: string;
+  /** `http://localhost:<port>`: the loopback port to listen on. Default: a free port. */
+  redirectUri?: string;
+  loginHint?: string;
+  domainHint?: string;
+  /** Default `select_account`, or `login` with a `loginHint`, as in `@azure/identity`. */
+  prompt?: 'login' | 'select_account' | 'consent' | 'none';
+  /** How to show the sign-in page. Default: the system browser. */
+  browser?: BrowserOpener;
+  /** How long to wait for the user. Default 5 minutes. */
+  timeoutMs?: number;
+  browserCustomizationOptions?: { successMessage?: string; errorMessage?: string };
+}
+
+export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Signs a user in through the browser: the authorization code flow with PKCE and a redirect to a
+ * loopback listener on 127.0.0.1. Cancelled by `abortSignal` or after `timeoutMs`, in which case
+ * the listener is closed and the caller gets an error. Later tokens are silent.
+ *
+ * @example
+ * ```ts
+ * const credential = new InteractiveBrowserCredential({ loginHint: 'ada@contoso.com' });
+ * ```
+ */
+export class InteractiveBrowserCredential extends UserCredential {
+  private readonly client: PublicClient;
+  private readonly options: InteractiveBrowserCredentialNodeOptions;
+
+  constructor(options: InteractiveBrowserCredentialNodeOptions = {}) {
+    const clientId = options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID;
+    super('InteractiveBrowserCredential', options.tenantId ?? options.authenticationRecord?.tenantId ?? 'organizations', clientId, options);
+    this.options = options;
+    const { authorityHost, network, logger } = this.context;
+    this.client = new PublicClient({ clientId, authorityHost, network, logger, secrets: [], caches: this.tokenManager.msalCaches });
+  }
+
+  protected get msal(): PublicClient {
+    return this.client;
+  }
+
+  protected async interact(request: AcquireRequest): Promise<MsalToken> {
+    const { loginHint, domainHint, browser = openSystemBrowser, browserCustomizationOptions } = this.options;
+    let authorizeUrl: string | undefined;
+    const cancel = (reason: string): void => {
+      if (authorizeUrl !== undefined) void answerLoopback(authorizeUrl, reason);
+    };
+    const timeout = timer(this.options.timeoutMs ?? DEFAULT_INTERACTIVE_TIMEOUT_MS, this.tokenManager.scheduler).subscribe(() =>
+      cancel('The sign-in timed out.'),
+    );
+    const onAbort = (): void => cancel('The sign-in was cancelled by the caller.');
+    request.abortSignal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.client.acquireInteractive(request, {
+        openBrowser: async (url) => {
+          authorizeUrl = url;
+          await browser(url);
+        },
+        loginHint,
+        domainHint,
+        prompt: this.options.prompt ?? (loginHint ? 'login' : 'select_account'),
+        preferredPort: portOf(this.options.redirectUri),
+        successTemplate: browserCustomizationOptions?.successMessage,
+        errorTemplate: browserCustomizationOptions?.errorMessage,
+      });
+    } catch (error) {
+      if (request.abortSignal.aborted) throw new AbortError('The sign-in was cancelled by the caller.');
+      throw error;
+    } finally {
+      timeout.unsubscribe();
+      request.abortSignal.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+function portOf(redirectUri: string | undefined): number | undefined {
+  if (redirectUri === undefined) return undefined;
+  const port = Number(new URL(redirectUri).port);
+  return Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
+/**
+ * Ends a pending sign-in by answering MSAL's loopback listener with an error, the way the
+ * authority would: MSAL then closes its listener and rejects.
+ */
+function answerLoopback(authorizeUrl: string, reason: string): Promise<void> {
+  const url = new URL(authorizeUrl);
+  const redirectUri = url.searchParams.get('redirect_uri');
+  const state = url.searchParams.get('state');
+  if (redirectUri === null || state === null) return Promise.resolve();
+  const body = new URLSearchParams({ error: 'access_denied', error_description: reason, state }).toString();
+  return new Promise((resolve) => {
+    const req = httpRequest(redirectUri, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve());
+    });
+    req.on('error', () => resolve());
+    req.end(body);
+  });
+}
+
+/** Opens the system browser without a shell. */
+export function openSystemBrowser(url: string): Promise<void> {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
+  return new Promise((resolve, reject) => {
+    execFile(command, args as string[], (error) => (error ? reject(error) : resolve()));
+  });
+}

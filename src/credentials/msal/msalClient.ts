@@ -1,0 +1,139 @@
+import type { AccessToken } from '@azure/core-auth';
+import {
+  LogLevel,
+  type AccountInfo,
+  type AuthenticationResult,
+  type ConfidentialClientApplication,
+  type PublicClientApplication,
+  type Configuration,
+  type NodeAuthOptions,
+} from '@azure/msal-node';
+import type { MsalCaches } from '../../cache/msalCacheStore.js';
+import { AuthenticationRequiredError, InvalidResponseError } from '../../errors.js';
+import type { AcquireRequest } from '../../streams/tokenManager.js';
+import type { IdentityLogger } from '../../telemetry/logger.js';
+import { authorityConfig } from './authorityMetadata.js';
+import { fromMsalError } from './msalErrors.js';
+import type { MsalNetworkClient } from './networkClient.js';
+
+/** What every MSAL client of a credential shares. */
+export interface MsalClientConfig {
+  clientId: string;
+  authorityHost: string;
+  network: MsalNetworkClient;
+  logger: IdentityLogger;
+  /** Values to scrub from every message (secrets, assertions). */
+  secrets: readonly string[];
+  /** MSAL's caches; user flows need them to refresh silently. */
+  caches?: MsalCaches;
+}
+
+/** A token and, for user flows, the account it belongs to. */
+export interface MsalToken {
+  token: AccessToken;
+  account: AccountInfo | null;
+}
+
+/**
+ * MSAL applications for one credential: one per tenant and CAE flag (CAE apps ask for the `cp1`
+ * capability and keep a separate cache partition, as the anchor does). MSAL speaks the protocol;
+ * the engine caches access tokens, so calls skip MSAL's access-token cache where MSAL allows it.
+ */
+export abstract class MsalClient<App extends ConfidentialClientApplication | PublicClientApplication> {
+  private readonly apps = new Map<string, App>();
+
+  constructor(protected readonly config: MsalClientConfig) {}
+
+  protected abstract create(configuration: Configuration): App;
+
+  /** Extra `auth` settings of this kind of application (secret, assertion...). */
+  protected abstract auth(): Partial<NodeAuthOptions>;
+
+  /** Redeems an authorization code (with its PKCE verifier for public clients). */
+  async acquireByCode(request: AcquireRequest, code: string, redirectUri: string, codeVerifier?: string): Promise<MsalToken> {
+    return this.run(request, (app) =>
+      app.acquireTokenByCode({ scopes: [...request.scopes], code, redirectUri, codeVerifier, claims: request.claims }),
+    );
+  }
+
+  /**
+   * A token for the account without user interaction: through MSAL's refresh token. A refresh or
+   * a claims challenge forces a new token; MSAL would otherwise hand back its cached one.
+   */
+  async acquireSilent(request: AcquireRequest, homeAccountId: string): Promise<MsalToken> {
+    const app = this.app(request.tenantId, request.enableCae);
+    const account = await app.getTokenCache().getAccountByHomeId(homeAccountId);
+    if (account === null) {
+      throw new AuthenticationRequiredError(
+        [...request.scopes],
+        'No cached account for this credential: call authenticate() or allow interactive authentication.',
+      );
+    }
+    const forceRefresh = request.reason !== 'initial' || request.claims !== undefined;
+    return this.run(request, (a) =>
+      a.acquireTokenSilent({ account, scopes: [...request.scopes], claims: request.claims, forceRefresh }),
+    );
+  }
+
+  /** Runs one MSAL call on the request's application and maps its result and errors. */
+  protected async run(
+    request: AcquireRequest,
+    call: (app: App) => Promise<AuthenticationResult | null>,
+  ): Promise<MsalToken> {
+    try {
+      const result = await call(this.app(request.tenantId, request.enableCae));
+      return { token: toAccessToken(result), account: result?.account ?? null };
+    } catch (error) {
+      throw fromMsalError(error, this.config.secrets, [...request.scopes]);
+    }
+  }
+
+  protected app(tenantId: string | undefined, enableCae: boolean): App {
+    const tenant = tenantId ?? 'organizations';
+    const id = `${tenant}|${enableCae}`;
+    const existing = this.apps.get(id);
+    if (existing !== undefined) return existing;
+    const app = this.create(this.configuration(tenant, enableCae));
+    this.apps.set(id, app);
+    return app;
+  }
+
+  private configuration(tenantId: string, enableCae: boolean): Configuration {
+    const { clientId, authorityHost, network, logger, caches } = this.config;
+    const partition = `${authorityHost}|${clientId}|${enableCae ? 'cae' : 'nocae'}`;
+    return {
+      auth: {
+        clientId,
+        ...this.auth(),
+        ...authorityConfig(authorityHost, tenantId),
+        clientCapabilities: enableCae ? ['cp1'] : undefined,
+      },
+      cache: caches === undefined ? undefined : { cachePlugin: caches.plugin(partition) },
+      system: {
+        networkClient: network,
+        disableInternalRetries: true,
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: LogLevel.Warning,
+          loggerCallback: (_level, message, containsPii) => {
+            if (!containsPii) logger.verbose(`MSAL ${message}`);
+          },
+        },
+      },
+    };
+  }
+}
+
+/** Maps MSAL's result to the caller's `AccessToken`, refusing an incomplete one. */
+export function toAccessToken(result: AuthenticationResult | null): AccessToken {
+  if (result === null || !result.accessToken || !(result.expiresOn instanceof Date)) {
+    throw new InvalidResponseError('MSAL returned no access token or no expiry.');
+  }
+  const token: AccessToken = {
+    token: result.accessToken,
+    expiresOnTimestamp: result.expiresOn.getTime(),
+    tokenType: result.tokenType === 'pop' ? 'pop' : 'Bearer',
+  };
+  if (result.refreshOn instanceof Date) token.refreshAfterTimestamp = result.refreshOn.getTime();
+  return token;
+}
