@@ -15,7 +15,11 @@ export interface AuthenticationRecord {
 }
 
 /** Builds a record from MSAL's account. */
-export function toAuthenticationRecord(account: AccountInfo, clientId: string, authorityHost: string): AuthenticationRecord {
+export function toAuthenticationRecord(
+  account: AccountInfo,
+  clientId: string,
+  authorityHost: string,
+): AuthenticationRecord {
   return {
     authority: `${authorityHost}/${account.tenantId}`,
     homeAccountId: account.homeAccountId,
@@ -37,11 +41,15 @@ export function deserializeAuthenticationRecord(serialized: string): Authenticat
   try {
     parsed = JSON.parse(serialized);
   } catch (error) {
-    throw new InvalidArgumentError('The authentication record is not valid JSON.', { cause: error });
+    throw new InvalidArgumentError('The authentication record is not valid JSON.', {
+      cause: error,
+    });
   }
   const record = parsed as Partial<AuthenticationRecord> | null;
   if (record?.version !== '1.0') {
-    throw new InvalidArgumentError(`Unsupported AuthenticationRecord version: ${JSON.stringify(record?.version ?? null)}. Only version "1.0" is supported.`);
+    throw new InvalidArgumentError(
+      `Unsupported AuthenticationRecord version: ${JSON.stringify(record?.version ?? null)}. Only version "1.0" is supported.`,
+    );
   }
   for (const field of ['authority', 'homeAccountId', 'clientId', 'tenantId', 'username'] as const) {
     if (typeof record[field] !== 'string' || record[field] === '') {

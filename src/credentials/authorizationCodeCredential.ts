@@ -26,7 +26,13 @@ export class AuthorizationCodeCredential extends UserCredential {
   private code: string | undefined;
   private readonly redirectUri: string;
 
-  constructor(tenantId: string, clientId: string, authorizationCode: string, redirectUri: string, options?: AuthorizationCodeCredentialOptions);
+  constructor(
+    tenantId: string,
+    clientId: string,
+    authorizationCode: string,
+    redirectUri: string,
+    options?: AuthorizationCodeCredentialOptions,
+  );
   constructor(
     tenantId: string,
     clientId: string,
@@ -47,15 +53,30 @@ export class AuthorizationCodeCredential extends UserCredential {
     const clientSecret = confidential ? secretOrCode : undefined;
     const code = confidential ? codeOrRedirect : secretOrCode;
     const redirectUri = confidential ? (redirectOrOptions as string) : codeOrRedirect;
-    const options = (confidential ? maybeOptions : (redirectOrOptions as AuthorizationCodeCredentialOptions | undefined)) ?? {};
+    const options =
+      (confidential
+        ? maybeOptions
+        : (redirectOrOptions as AuthorizationCodeCredentialOptions | undefined)) ?? {};
     const kind = 'AuthorizationCodeCredential';
     requireArguments(kind, { tenantId, clientId, authorizationCode: code, redirectUri });
-    super(kind, tenantId, clientId, { ...options, secrets: [code, ...(clientSecret ? [clientSecret] : [])] });
+    super(kind, tenantId, clientId, {
+      ...options,
+      secrets: [code, ...(clientSecret ? [clientSecret] : [])],
+    });
     this.code = code;
     this.redirectUri = redirectUri;
     const { authorityHost, network, logger } = this.context;
-    const config = { clientId, authorityHost, network, logger, secrets: [code, ...(clientSecret ? [clientSecret] : [])], caches: this.tokenManager.msalCaches };
-    this.client = clientSecret ? new ConfidentialClient(config, { clientSecret }) : new PublicClient(config);
+    const config = {
+      clientId,
+      authorityHost,
+      network,
+      logger,
+      secrets: [code, ...(clientSecret ? [clientSecret] : [])],
+      caches: this.tokenManager.msalCaches,
+    };
+    this.client = clientSecret
+      ? new ConfidentialClient(config, { clientSecret })
+      : new PublicClient(config);
   }
 
   protected get msal(): MsalClient<PublicClientApplication | ConfidentialClientApplication> {

@@ -30,7 +30,13 @@ export class ClientAssertionCredential extends ConfidentialCredential {
     const kind = 'ClientAssertionCredential';
     requireArguments(kind, { tenantId, clientId, getAssertion });
     const clientAssertion = assertionFromCallback(kind, getAssertion);
-    super(kind, tenantId, clientId, { clientAssertion }, { ...options, secrets: [], material: [randomUUID()] });
+    super(
+      kind,
+      tenantId,
+      clientId,
+      { clientAssertion },
+      { ...options, secrets: [], material: [randomUUID()] },
+    );
   }
 
   protected acquireToken(request: AcquireRequest): Promise<AccessToken> {
@@ -42,7 +48,10 @@ export class ClientAssertionCredential extends ConfidentialCredential {
  * Wraps a user's assertion callback: a failure or an empty answer becomes a
  * `CredentialUnavailableError` whose message is redacted (it never repeats an assertion).
  */
-export function assertionFromCallback(kind: string, getAssertion: () => Promise<string>): () => Promise<string> {
+export function assertionFromCallback(
+  kind: string,
+  getAssertion: () => Promise<string>,
+): () => Promise<string> {
   return async () => {
     let assertion: unknown;
     try {

@@ -35,13 +35,16 @@ export function certificateAssertion(
       iat: issuedAt,
       exp: issuedAt + CLIENT_ASSERTION_LIFETIME_SECONDS,
     };
-    return jwt.sign(payload, certificate.privateKey, { algorithm: 'PS256', header: header as jwt.JwtHeader });
+    return jwt.sign(payload, certificate.privateKey, {
+      algorithm: 'PS256',
+      header: header as jwt.JwtHeader,
+    });
   };
 }
 
 /** The base64 DER of each certificate, leaf first, as the `x5c` header wants. */
 function pemChainToX5c(pemChain: string): string[] {
-  return [...pemChain.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/g)].map((m) =>
-    m[1]!.replace(/\s+/g, ''),
-  );
+  return [
+    ...pemChain.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/g),
+  ].map((m) => m[1]!.replace(/\s+/g, ''));
 }

@@ -41,9 +41,18 @@ export function checkCertificateSource(source: unknown, kind: string): ClientCer
  * password). Errors name the file, never the content. Read again on every call, so a rotated file
  * is picked up.
  */
-export async function loadClientCertificate(source: ClientCertificateSource, now: Date): Promise<LoadedCertificate> {
-  const origin = 'certificatePath' in source ? `the certificate file ${source.certificatePath}` : 'the PEM certificate';
-  const content = 'certificatePath' in source ? await readSource(source.certificatePath) : Buffer.from(source.certificate);
+export async function loadClientCertificate(
+  source: ClientCertificateSource,
+  now: Date,
+): Promise<LoadedCertificate> {
+  const origin =
+    'certificatePath' in source
+      ? `the certificate file ${source.certificatePath}`
+      : 'the PEM certificate';
+  const content =
+    'certificatePath' in source
+      ? await readSource(source.certificatePath)
+      : Buffer.from(source.certificate);
   const text = content.toString('utf8');
   const parts = text.includes('-----BEGIN')
     ? fromPem(text, source.certificatePassword, origin)
@@ -56,7 +65,9 @@ async function readSource(path: string): Promise<Buffer> {
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new CredentialUnavailableError(`The certificate file ${path} cannot be read (${code}).`, { cause: error });
+    throw new CredentialUnavailableError(`The certificate file ${path} cannot be read (${code}).`, {
+      cause: error,
+    });
   }
 }
 
@@ -68,8 +79,12 @@ interface Parts {
 function fromPem(text: string, password: string | undefined, origin: string): Parts {
   const certificates = text.match(CERT_BLOCK) ?? [];
   const keyPem = text.match(KEY_BLOCK)?.[0];
-  if (certificates.length === 0) throw new CertificateError(`${origin} holds no CERTIFICATE block.`);
-  if (keyPem === undefined) throw new CertificateError(`${origin} holds no private key; the PEM must contain the key and the certificate.`);
+  if (certificates.length === 0)
+    throw new CertificateError(`${origin} holds no CERTIFICATE block.`);
+  if (keyPem === undefined)
+    throw new CertificateError(
+      `${origin} holds no private key; the PEM must contain the key and the certificate.`,
+    );
   try {
     return { certificates, key: createPrivateKey({ key: keyPem, passphrase: password ?? '' }) };
   } catch {
@@ -82,9 +97,14 @@ function fromPem(text: string, password: string | undefined, origin: string): Pa
 function fromPkcs12(content: Buffer, password: string | undefined, origin: string): Parts {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(content.toString('binary')), password ?? '');
+    p12 = forge.pkcs12.pkcs12FromAsn1(
+      forge.asn1.fromDer(content.toString('binary')),
+      password ?? '',
+    );
   } catch {
-    throw new CertificateError(`${origin} is neither PEM nor a PKCS#12 file this password opens (wrong password?).`);
+    throw new CertificateError(
+      `${origin} is neither PEM nor a PKCS#12 file this password opens (wrong password?).`,
+    );
   }
   const bags = (type: string) => p12.getBags({ bagType: type })[type] ?? [];
   const certificates = bags(forge.pki.oids.certBag!)
@@ -101,12 +121,21 @@ function validate(parts: Parts, now: Date, origin: string): LoadedCertificate {
   const chain = parts.certificates.map((pem) => ({ pem, x509: parseCertificate(pem, origin) }));
   // The leaf is the certificate whose public key matches the private key.
   const leafIndex = chain.findIndex((c) => c.x509.checkPrivateKey(parts.key));
-  if (leafIndex === -1) throw new CertificateError(`The private key in ${origin} does not match any of its certificates.`);
+  if (leafIndex === -1)
+    throw new CertificateError(
+      `The private key in ${origin} does not match any of its certificates.`,
+    );
   const leaf = chain[leafIndex]!.x509;
   const notBefore = new Date(leaf.validFrom);
   const notAfter = new Date(leaf.validTo);
-  if (notAfter <= now) throw new CertificateError(`The certificate in ${origin} expired on ${notAfter.toISOString()}.`);
-  if (notBefore > now) throw new CertificateError(`The certificate in ${origin} is not valid before ${notBefore.toISOString()}.`);
+  if (notAfter <= now)
+    throw new CertificateError(
+      `The certificate in ${origin} expired on ${notAfter.toISOString()}.`,
+    );
+  if (notBefore > now)
+    throw new CertificateError(
+      `The certificate in ${origin} is not valid before ${notBefore.toISOString()}.`,
+    );
   const ordered = [chain[leafIndex]!, ...chain.filter((_, i) => i !== leafIndex)];
   return {
     privateKey: parts.key.export({ type: 'pkcs8', format: 'pem' }).toString(),
@@ -121,6 +150,8 @@ function parseCertificate(pem: string, origin: string): X509Certificate {
   try {
     return new X509Certificate(pem);
   } catch {
-    throw new CertificateError(`${origin} holds a CERTIFICATE block that is not a valid X.509 certificate.`);
+    throw new CertificateError(
+      `${origin} holds a CERTIFICATE block that is not a valid X.509 certificate.`,
+    );
   }
 }

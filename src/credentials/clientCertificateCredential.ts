@@ -46,16 +46,30 @@ export class ClientCertificateCredential extends ConfidentialCredential {
     const source = checkCertificateSource(certificate, kind);
     const env = options.env ?? process.env;
     const sendCertificateChain =
-      options.sendCertificateChain ?? /^(true|1)$/i.test(env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN?.trim() ?? '');
+      options.sendCertificateChain ??
+      /^(true|1)$/i.test(env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN?.trim() ?? '');
     const password = source.certificatePassword ?? '';
-    const material = 'certificatePath' in source ? ['path', source.certificatePath, password] : ['pem', source.certificate, password];
+    const material =
+      'certificatePath' in source
+        ? ['path', source.certificatePath, password]
+        : ['pem', source.certificate, password];
     // The assertion callback needs the engine's clock, which exists only after super(); it reads it lazily.
     const now = (): number => this.tokenManager.scheduler.now();
-    const clientAssertion = certificateAssertion(clientId, () => loadClientCertificate(source, new Date(now())), {
-      sendCertificateChain,
-      now,
-    });
-    super(kind, tenantId, clientId, { clientAssertion }, { ...options, secrets: password === '' ? [] : [password], material });
+    const clientAssertion = certificateAssertion(
+      clientId,
+      () => loadClientCertificate(source, new Date(now())),
+      {
+        sendCertificateChain,
+        now,
+      },
+    );
+    super(
+      kind,
+      tenantId,
+      clientId,
+      { clientAssertion },
+      { ...options, secrets: password === '' ? [] : [password], material },
+    );
   }
 
   protected acquireToken(request: AcquireRequest): Promise<AccessToken> {

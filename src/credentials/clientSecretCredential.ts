@@ -19,13 +19,24 @@ export type ClientSecretCredentialOptions = MultiTenantCredentialOptions;
  * ```
  */
 export class ClientSecretCredential extends ConfidentialCredential {
-  constructor(tenantId: string, clientId: string, clientSecret: string, options: ClientSecretCredentialOptions = {}) {
+  constructor(
+    tenantId: string,
+    clientId: string,
+    clientSecret: string,
+    options: ClientSecretCredentialOptions = {},
+  ) {
     requireArguments('ClientSecretCredential', { tenantId, clientId, clientSecret });
-    super('ClientSecretCredential', tenantId, clientId, { clientSecret }, {
-      ...options,
-      secrets: [clientSecret],
-      material: [clientSecret],
-    });
+    super(
+      'ClientSecretCredential',
+      tenantId,
+      clientId,
+      { clientSecret },
+      {
+        ...options,
+        secrets: [clientSecret],
+        material: [clientSecret],
+      },
+    );
   }
 
   protected acquireToken(request: AcquireRequest): Promise<AccessToken> {

@@ -22,19 +22,36 @@ export abstract class ConfidentialCredential extends ReactiveCredential {
     tenantId: string,
     clientId: string,
     proof: ClientProof,
-    options: MultiTenantCredentialOptions & { secrets: readonly string[]; material: readonly string[] },
+    options: MultiTenantCredentialOptions & {
+      secrets: readonly string[];
+      material: readonly string[];
+    },
   ) {
     super(options);
     this.context = credentialContext(kind, tenantId, options, options.secrets);
     this.logger = this.context.logger;
     const { authorityHost, network, logger, tenants } = this.context;
     this.client = new ConfidentialClient(
-      { clientId, authorityHost, network, logger, secrets: options.secrets, caches: this.tokenManager.msalCaches },
+      {
+        clientId,
+        authorityHost,
+        network,
+        logger,
+        secrets: options.secrets,
+        caches: this.tokenManager.msalCaches,
+      },
       proof,
     );
     this.bind({
       kind,
-      id: [kind, authorityHost, tenantId, clientId, fingerprint(...options.material), tenants.additionallyAllowedTenants.join(',')].join('|'),
+      id: [
+        kind,
+        authorityHost,
+        tenantId,
+        clientId,
+        fingerprint(...options.material),
+        tenants.additionallyAllowedTenants.join(','),
+      ].join('|'),
       label: `${kind}(${clientId})`,
     });
   }

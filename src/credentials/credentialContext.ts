@@ -48,6 +48,9 @@ export function credentialContext(
     sink: options.loggingOptions?.sink,
     secrets,
   });
-  const network = new MsalNetworkClient({ ca: options.tlsOptions?.ca, timeoutMs: options.requestTimeoutMs });
+  const network = new MsalNetworkClient({
+    ca: options.tlsOptions?.ca,
+    timeoutMs: options.requestTimeoutMs,
+  });
   return { kind, env, authorityHost, logger, network, tenants };
 }

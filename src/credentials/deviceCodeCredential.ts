@@ -47,10 +47,22 @@ export class DeviceCodeCredential extends UserCredential {
 
   constructor(options: DeviceCodeCredentialOptions = {}) {
     const clientId = options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID;
-    super('DeviceCodeCredential', options.tenantId ?? options.authenticationRecord?.tenantId ?? 'organizations', clientId, options);
+    super(
+      'DeviceCodeCredential',
+      options.tenantId ?? options.authenticationRecord?.tenantId ?? 'organizations',
+      clientId,
+      options,
+    );
     this.prompt = options.userPromptCallback ?? defaultPrompt;
     const { authorityHost, network, logger } = this.context;
-    this.client = new PublicClient({ clientId, authorityHost, network, logger, secrets: [], caches: this.tokenManager.msalCaches });
+    this.client = new PublicClient({
+      clientId,
+      authorityHost,
+      network,
+      logger,
+      secrets: [],
+      caches: this.tokenManager.msalCaches,
+    });
   }
 
   protected get msal(): PublicClient {

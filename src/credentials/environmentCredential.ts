@@ -39,21 +39,41 @@ export class EnvironmentCredential extends ReactiveCredential {
   constructor(options: EnvironmentCredentialOptions = {}) {
     super(options);
     const env = options.env ?? process.env;
-    const read = (name: string): string | undefined => (env[name]?.trim() ? env[name]!.trim() : undefined);
+    const read = (name: string): string | undefined =>
+      env[name]?.trim() ? env[name]!.trim() : undefined;
     const tenantId = read(EnvironmentVariables.tenantId);
     const clientId = read(EnvironmentVariables.clientId);
     const secret = read(EnvironmentVariables.clientSecret);
     const certificatePath = read(EnvironmentVariables.certificatePath);
-    const allowed = read(EnvironmentVariables.additionallyAllowedTenants)?.split(';').map((t) => t.trim()).filter(Boolean);
-    const innerOptions = { ...options, env, tokenManager: this.tokenManager, additionallyAllowedTenants: allowed };
-    const base = [!tenantId && EnvironmentVariables.tenantId, !clientId && EnvironmentVariables.clientId].filter(Boolean);
+    const allowed = read(EnvironmentVariables.additionallyAllowedTenants)
+      ?.split(';')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    const innerOptions = {
+      ...options,
+      env,
+      tokenManager: this.tokenManager,
+      additionallyAllowedTenants: allowed,
+    };
+    const base = [
+      !tenantId && EnvironmentVariables.tenantId,
+      !clientId && EnvironmentVariables.clientId,
+    ].filter(Boolean);
     if (tenantId && clientId && secret) {
       this.inner = new ClientSecretCredential(tenantId, clientId, secret, innerOptions);
     } else if (tenantId && clientId && certificatePath) {
       const certificatePassword = read(EnvironmentVariables.certificatePassword);
-      this.inner = new ClientCertificateCredential(tenantId, clientId, { certificatePath, certificatePassword }, innerOptions);
+      this.inner = new ClientCertificateCredential(
+        tenantId,
+        clientId,
+        { certificatePath, certificatePassword },
+        innerOptions,
+      );
     }
-    const proof = secret || certificatePath ? [] : [`${EnvironmentVariables.clientSecret} or ${EnvironmentVariables.certificatePath}`];
+    const proof =
+      secret || certificatePath
+        ? []
+        : [`${EnvironmentVariables.clientSecret} or ${EnvironmentVariables.certificatePath}`];
     this.missing = [...base, ...proof].join(', ');
     this.bind({
       kind: 'EnvironmentCredential',
@@ -79,5 +99,9 @@ export class EnvironmentCredential extends ReactiveCredential {
 
 /** Reads the environment the way {@link EnvironmentCredential} does; for tests and tools. */
 export function isEnvironmentConfigured(env: Environment): boolean {
-  return Boolean(env.AZURE_TENANT_ID && env.AZURE_CLIENT_ID && (env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH));
+  return Boolean(
+    env.AZURE_TENANT_ID &&
+    env.AZURE_CLIENT_ID &&
+    (env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH),
+  );
 }

@@ -48,10 +48,22 @@ export class InteractiveBrowserCredential extends UserCredential {
 
   constructor(options: InteractiveBrowserCredentialNodeOptions = {}) {
     const clientId = options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID;
-    super('InteractiveBrowserCredential', options.tenantId ?? options.authenticationRecord?.tenantId ?? 'organizations', clientId, options);
+    super(
+      'InteractiveBrowserCredential',
+      options.tenantId ?? options.authenticationRecord?.tenantId ?? 'organizations',
+      clientId,
+      options,
+    );
     this.options = options;
     const { authorityHost, network, logger } = this.context;
-    this.client = new PublicClient({ clientId, authorityHost, network, logger, secrets: [], caches: this.tokenManager.msalCaches });
+    this.client = new PublicClient({
+      clientId,
+      authorityHost,
+      network,
+      logger,
+      secrets: [],
+      caches: this.tokenManager.msalCaches,
+    });
   }
 
   protected get msal(): PublicClient {
@@ -59,14 +71,20 @@ export class InteractiveBrowserCredential extends UserCredential {
   }
 
   protected async interact(request: AcquireRequest): Promise<MsalToken> {
-    const { loginHint, domainHint, browser = openSystemBrowser, browserCustomizationOptions } = this.options;
+    const {
+      loginHint,
+      domainHint,
+      browser = openSystemBrowser,
+      browserCustomizationOptions,
+    } = this.options;
     let authorizeUrl: string | undefined;
     const cancel = (reason: string): void => {
       if (authorizeUrl !== undefined) void answerLoopback(authorizeUrl, reason);
     };
-    const timeout = timer(this.options.timeoutMs ?? DEFAULT_INTERACTIVE_TIMEOUT_MS, this.tokenManager.scheduler).subscribe(() =>
-      cancel('The sign-in timed out.'),
-    );
+    const timeout = timer(
+      this.options.timeoutMs ?? DEFAULT_INTERACTIVE_TIMEOUT_MS,
+      this.tokenManager.scheduler,
+    ).subscribe(() => cancel('The sign-in timed out.'));
     const onAbort = (): void => cancel('The sign-in was cancelled by the caller.');
     request.abortSignal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -83,7 +101,8 @@ export class InteractiveBrowserCredential extends UserCredential {
         errorTemplate: browserCustomizationOptions?.errorMessage,
       });
     } catch (error) {
-      if (request.abortSignal.aborted) throw new AbortError('The sign-in was cancelled by the caller.');
+      if (request.abortSignal.aborted)
+        throw new AbortError('The sign-in was cancelled by the caller.');
       throw error;
     } finally {
       timeout.unsubscribe();
@@ -107,12 +126,20 @@ function answerLoopback(authorizeUrl: string, reason: string): Promise<void> {
   const redirectUri = url.searchParams.get('redirect_uri');
   const state = url.searchParams.get('state');
   if (redirectUri === null || state === null) return Promise.resolve();
-  const body = new URLSearchParams({ error: 'access_denied', error_description: reason, state }).toString();
+  const body = new URLSearchParams({
+    error: 'access_denied',
+    error_description: reason,
+    state,
+  }).toString();
   return new Promise((resolve) => {
-    const req = httpRequest(redirectUri, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve());
-    });
+    const req = httpRequest(
+      redirectUri,
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      },
+    );
     req.on('error', () => resolve());
     req.end(body);
   });
@@ -121,7 +148,11 @@ function answerLoopback(authorizeUrl: string, reason: string): Promise<void> {
 /** Opens the system browser without a shell. */
 export function openSystemBrowser(url: string): Promise<void> {
   const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+        : ['xdg-open', [url]];
   return new Promise((resolve, reject) => {
     execFile(command, args as string[], (error) => (error ? reject(error) : resolve()));
   });

@@ -40,8 +40,14 @@ export class OnBehalfOfCredential extends ConfidentialCredential {
 
   constructor(options: OnBehalfOfCredentialOptions) {
     const kind = 'OnBehalfOfCredential';
-    requireArguments(kind, { tenantId: options?.tenantId, clientId: options?.clientId, userAssertionToken: options?.userAssertionToken });
-    const { proof, secrets, material } = onBehalfOfProof(kind, options, () => this.tokenManager.scheduler.now());
+    requireArguments(kind, {
+      tenantId: options?.tenantId,
+      clientId: options?.clientId,
+      userAssertionToken: options?.userAssertionToken,
+    });
+    const { proof, secrets, material } = onBehalfOfProof(kind, options, () =>
+      this.tokenManager.scheduler.now(),
+    );
     super(kind, options.tenantId, options.clientId, proof, {
       ...options,
       secrets: [...secrets, options.userAssertionToken],
@@ -60,19 +66,39 @@ function onBehalfOfProof(
   options: OnBehalfOfCredentialOptions,
   now: () => number,
 ): { proof: ClientProof; secrets: string[]; material: string[] } {
-  const ways = ['clientSecret', 'certificatePath', 'getAssertion'].filter((k) => k in options && (options as unknown as Record<string, unknown>)[k] !== undefined);
+  const ways = ['clientSecret', 'certificatePath', 'getAssertion'].filter(
+    (k) => k in options && (options as unknown as Record<string, unknown>)[k] !== undefined,
+  );
   if (ways.length !== 1) {
-    throw new InvalidArgumentError(`${kind}: provide exactly one of clientSecret, certificatePath or getAssertion.`);
+    throw new InvalidArgumentError(
+      `${kind}: provide exactly one of clientSecret, certificatePath or getAssertion.`,
+    );
   }
-  if ('clientSecret' in options) return { proof: { clientSecret: options.clientSecret }, secrets: [options.clientSecret], material: [options.clientSecret] };
+  if ('clientSecret' in options)
+    return {
+      proof: { clientSecret: options.clientSecret },
+      secrets: [options.clientSecret],
+      material: [options.clientSecret],
+    };
   if ('certificatePath' in options) {
-    const source = { certificatePath: options.certificatePath, certificatePassword: options.certificatePassword };
-    const clientAssertion = certificateAssertion(options.clientId, () => loadClientCertificate(source, new Date(now())), {
-      sendCertificateChain: options.sendCertificateChain === true,
-      now,
-    });
+    const source = {
+      certificatePath: options.certificatePath,
+      certificatePassword: options.certificatePassword,
+    };
+    const clientAssertion = certificateAssertion(
+      options.clientId,
+      () => loadClientCertificate(source, new Date(now())),
+      {
+        sendCertificateChain: options.sendCertificateChain === true,
+        now,
+      },
+    );
     const password = options.certificatePassword ?? '';
-    return { proof: { clientAssertion }, secrets: password ? [password] : [], material: [options.certificatePath, password] };
+    return {
+      proof: { clientAssertion },
+      secrets: password ? [password] : [],
+      material: [options.certificatePath, password],
+    };
   }
   const clientAssertion = assertionFromCallback(kind, options.getAssertion);
   return { proof: { clientAssertion }, secrets: [], material: [`callback:${randomUUID()}`] };

@@ -49,13 +49,17 @@ export abstract class UserCredential extends ReactiveCredential {
     const account = this.record?.homeAccountId ?? `instance:${randomUUID()}`;
     this.bind({
       kind,
-      id: [kind, this.context.authorityHost, clientId, account, this.context.tenants.tenantId].join('|'),
+      id: [kind, this.context.authorityHost, clientId, account, this.context.tenants.tenantId].join(
+        '|',
+      ),
       label: `${kind}(${clientId})`,
     });
   }
 
   /** The MSAL client that holds this credential's accounts. */
-  protected abstract get msal(): MsalClient<PublicClientApplication | ConfidentialClientApplication>;
+  protected abstract get msal(): MsalClient<
+    PublicClientApplication | ConfidentialClientApplication
+  >;
 
   /** The credential's interactive step (device code, browser, code redemption). */
   protected abstract interact(request: AcquireRequest): Promise<MsalToken>;
@@ -64,7 +68,10 @@ export abstract class UserCredential extends ReactiveCredential {
    * Signs the user in interactively (even when automatic authentication is disabled) and returns
    * the record that lets this or a new credential get tokens silently later.
    */
-  async authenticate(scopes: string | string[], options: AuthenticateOptions = {}): Promise<AuthenticationRecord | undefined> {
+  async authenticate(
+    scopes: string | string[],
+    options: AuthenticateOptions = {},
+  ): Promise<AuthenticationRecord | undefined> {
     const request: AcquireRequest = {
       scopes: normalizeScopes(scopes),
       tenantId: this.resolveRequestTenant(options.tenantId),
@@ -85,7 +92,8 @@ export abstract class UserCredential extends ReactiveCredential {
       try {
         return (await this.msal.acquireSilent(request, this.record.homeAccountId)).token;
       } catch (error) {
-        if (!isAuthenticationRequiredError(error) || this.disableAutomaticAuthentication) throw error;
+        if (!isAuthenticationRequiredError(error) || this.disableAutomaticAuthentication)
+          throw error;
       }
     } else if (this.disableAutomaticAuthentication) {
       throw new AuthenticationRequiredError(
@@ -100,7 +108,11 @@ export abstract class UserCredential extends ReactiveCredential {
 
   private remember(result: MsalToken): void {
     if (result.account !== null) {
-      this.record = toAuthenticationRecord(result.account, this.clientId, this.context.authorityHost);
+      this.record = toAuthenticationRecord(
+        result.account,
+        this.clientId,
+        this.context.authorityHost,
+      );
     }
   }
 

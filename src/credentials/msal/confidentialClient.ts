@@ -42,7 +42,11 @@ export class ConfidentialClient extends MsalClient<ConfidentialClientApplication
 
   async acquireByClientCredential(request: AcquireRequest): Promise<AccessToken> {
     const result = await this.run(request, (app) =>
-      app.acquireTokenByClientCredential({ scopes: [...request.scopes], claims: request.claims, skipCache: true }),
+      app.acquireTokenByClientCredential({
+        scopes: [...request.scopes],
+        claims: request.claims,
+        skipCache: true,
+      }),
     );
     return result.token;
   }

@@ -39,7 +39,9 @@ export interface MsalToken {
  * capability and keep a separate cache partition, as the anchor does). MSAL speaks the protocol;
  * the engine caches access tokens, so calls skip MSAL's access-token cache where MSAL allows it.
  */
-export abstract class MsalClient<App extends ConfidentialClientApplication | PublicClientApplication> {
+export abstract class MsalClient<
+  App extends ConfidentialClientApplication | PublicClientApplication,
+> {
   private readonly apps = new Map<string, App>();
 
   constructor(protected readonly config: MsalClientConfig) {}
@@ -50,9 +52,20 @@ export abstract class MsalClient<App extends ConfidentialClientApplication | Pub
   protected abstract auth(): Partial<NodeAuthOptions>;
 
   /** Redeems an authorization code (with its PKCE verifier for public clients). */
-  async acquireByCode(request: AcquireRequest, code: string, redirectUri: string, codeVerifier?: string): Promise<MsalToken> {
+  async acquireByCode(
+    request: AcquireRequest,
+    code: string,
+    redirectUri: string,
+    codeVerifier?: string,
+  ): Promise<MsalToken> {
     return this.run(request, (app) =>
-      app.acquireTokenByCode({ scopes: [...request.scopes], code, redirectUri, codeVerifier, claims: request.claims }),
+      app.acquireTokenByCode({
+        scopes: [...request.scopes],
+        code,
+        redirectUri,
+        codeVerifier,
+        claims: request.claims,
+      }),
     );
   }
 
@@ -71,7 +84,12 @@ export abstract class MsalClient<App extends ConfidentialClientApplication | Pub
     }
     const forceRefresh = request.reason !== 'initial' || request.claims !== undefined;
     return this.run(request, (a) =>
-      a.acquireTokenSilent({ account, scopes: [...request.scopes], claims: request.claims, forceRefresh }),
+      a.acquireTokenSilent({
+        account,
+        scopes: [...request.scopes],
+        claims: request.claims,
+        forceRefresh,
+      }),
     );
   }
 

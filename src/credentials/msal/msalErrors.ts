@@ -1,4 +1,9 @@
-import { AuthError, ClientConfigurationError, InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
+import {
+  AuthError,
+  ClientConfigurationError,
+  InteractionRequiredAuthError,
+  ServerError,
+} from '@azure/msal-node';
 import {
   AuthenticationError,
   AuthenticationRequiredError,
@@ -13,12 +18,20 @@ import { carriedError } from './networkClient.js';
  * Turns whatever MSAL threw into one of the library's typed errors. Errors from our network module
  * are unwrapped unchanged; MSAL's own are mapped by kind, their text redacted.
  */
-export function fromMsalError(error: unknown, secrets: readonly string[] = [], scopes: string[] = []): Error {
+export function fromMsalError(
+  error: unknown,
+  secrets: readonly string[] = [],
+  scopes: string[] = [],
+): Error {
   const carried = carriedError(error);
   if (carried !== undefined) return carried;
   if (isIdentityError(error)) return error;
   if (error instanceof InteractionRequiredAuthError) {
-    return new AuthenticationRequiredError(scopes, `Interactive authentication is required: ${redact(error.errorMessage, secrets)}`, { cause: error });
+    return new AuthenticationRequiredError(
+      scopes,
+      `Interactive authentication is required: ${redact(error.errorMessage, secrets)}`,
+      { cause: error },
+    );
   }
   if (error instanceof ServerError) {
     return new AuthenticationError(error.status ?? 400, {

@@ -91,7 +91,10 @@ export class MsalNetworkClient implements INetworkModule {
    * through as is; `slow_down` (which MSAL does not know) adds 5 s to every later poll of that
    * device code, as RFC 8628 says, and reaches MSAL as `authorization_pending`.
    */
-  private async devicePolling(raw: RawResponse, requestBody: string | undefined): Promise<NetworkResponse<unknown> | undefined> {
+  private async devicePolling(
+    raw: RawResponse,
+    requestBody: string | undefined,
+  ): Promise<NetworkResponse<unknown> | undefined> {
     if (raw.status !== 400 || requestBody === undefined) return undefined;
     const form = new URLSearchParams(requestBody);
     const deviceCode = form.get('device_code');
@@ -103,10 +106,15 @@ export class MsalNetworkClient implements INetworkModule {
       return undefined;
     }
     if (body.error !== 'authorization_pending' && body.error !== 'slow_down') return undefined;
-    if (body.error === 'slow_down') this.slowDowns.set(deviceCode, (this.slowDowns.get(deviceCode) ?? 0) + SLOW_DOWN_STEP_MS);
+    if (body.error === 'slow_down')
+      this.slowDowns.set(deviceCode, (this.slowDowns.get(deviceCode) ?? 0) + SLOW_DOWN_STEP_MS);
     const extra = this.slowDowns.get(deviceCode) ?? 0;
     if (extra > 0) await firstValueFrom(timer(extra, this.scheduler));
-    return { status: raw.status, headers: raw.headers, body: { ...body, error: 'authorization_pending' } };
+    return {
+      status: raw.status,
+      headers: raw.headers,
+      body: { ...body, error: 'authorization_pending' },
+    };
   }
 
   /** Closes pooled connections. */

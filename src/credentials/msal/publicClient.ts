@@ -33,7 +33,10 @@ export class PublicClient extends MsalClient<PublicClientApplication> {
    * The device code flow: MSAL asks for a code, `onPrompt` shows it, MSAL polls until the user
    * approves, declines or the code expires. Aborting the request stops the polling.
    */
-  async acquireByDeviceCode(request: AcquireRequest, onPrompt: (response: DeviceCodeResponse) => void): Promise<MsalToken> {
+  async acquireByDeviceCode(
+    request: AcquireRequest,
+    onPrompt: (response: DeviceCodeResponse) => void,
+  ): Promise<MsalToken> {
     const msalRequest: DeviceCodeRequest = {
       scopes: [...request.scopes],
       claims: request.claims,
@@ -52,9 +55,16 @@ export class PublicClient extends MsalClient<PublicClientApplication> {
   }
 
   /** The authorization code flow with PKCE through a loopback redirect and the user's browser. */
-  async acquireInteractive(request: AcquireRequest, options: InteractiveOptions): Promise<MsalToken> {
+  async acquireInteractive(
+    request: AcquireRequest,
+    options: InteractiveOptions,
+  ): Promise<MsalToken> {
     return this.run(request, (app) =>
-      app.acquireTokenInteractive({ ...options, scopes: [...request.scopes], claims: request.claims }),
+      app.acquireTokenInteractive({
+        ...options,
+        scopes: [...request.scopes],
+        claims: request.claims,
+      }),
     );
   }
 }
