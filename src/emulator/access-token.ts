@@ -19,6 +19,8 @@ export interface AppTokenInput {
   lifetimeSeconds: number;
   /** Whether the client declared CAE capability (`xms_cc: ['cp1']`). */
   cae: boolean;
+  /** How the client authenticated (`appidacr`/`azpacr`): `1` secret (default), `2` certificate. */
+  acr?: '0' | '1' | '2';
 }
 
 /** The claims of an app-only access token. */
@@ -41,9 +43,18 @@ export function appTokenClaims(input: AppTokenInput): JWTPayload {
   };
   if (input.resource.version === '1.0') {
     const iss = `https://sts.windows.net/${tid}/`;
-    return { ...common, iss, idp: iss, appid: clientId, appidacr: '1' };
+    return { ...common, iss, idp: iss, appid: clientId, appidacr: input.acr ?? '1' };
   }
-  return { ...common, iss: `${input.url}/${tid}/v2.0`, azp: clientId, azpacr: '1' };
+  return { ...common, iss: `${input.url}/${tid}/v2.0`, azp: clientId, azpacr: input.acr ?? '1' };
+}
+
+/** The lifetime fields of a token response: `refresh_in` (half) for tokens living 2 hours or more. */
+export function lifetimeFields(lifetime: number): Record<string, number> {
+  return {
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
+    ...(lifetime >= 7200 ? { refresh_in: Math.floor(lifetime / 2) } : {}),
+  };
 }
 
 /** Whether a `claims` request parameter asks for CAE: `access_token.xms_cc.values` has `cp1`. */

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { webcrypto } from 'node:crypto';
+import { X509Certificate, createHash, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { CertificatePair } from './types.js';
 
@@ -106,6 +106,66 @@ export async function issueServerCertificate(
     ],
   });
   return { certPem: cert.toString('pem'), keyPem: await exportPrivateKey(keys.privateKey) };
+}
+
+/** Options of {@link issueClientCertificate}. */
+export interface ClientCertificateOptions {
+  /** The subject's common name, default `reactive-identity emulator client`. */
+  commonName?: string;
+  /** Days of validity from now, default 30 (valid from one hour ago). */
+  validDays?: number;
+}
+
+/**
+ * Issues an RSA-2048 client certificate (digitalSignature, clientAuth) for signing client
+ * assertions: signed by `ca`, or self-signed when `ca` is absent (as app registrations use).
+ */
+export async function issueClientCertificate(
+  ca?: CertificatePair,
+  options: ClientCertificateOptions = {},
+): Promise<CertificatePair> {
+  const keys = await generateRsaKeys();
+  const subject = `CN=${options.commonName ?? 'reactive-identity emulator client'}`;
+  const issuer = ca ? new x509.X509Certificate(ca.certPem) : undefined;
+  const { notBefore, notAfter } = validity(options.validDays);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject,
+    issuer: issuer?.subject ?? subject,
+    notBefore,
+    notAfter,
+    publicKey: keys.publicKey,
+    signingKey: ca ? await importPrivateKey(ca.keyPem) : keys.privateKey,
+    signingAlgorithm: RSA_ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { certPem: cert.toString('pem'), keyPem: await exportPrivateKey(keys.privateKey) };
+}
+
+/** A certificate's thumbprints, as Entra and the `x5t` / `x5t#S256` JWT headers give them. */
+export interface CertificateThumbprints {
+  /** SHA-1 of the DER, upper-case hex (the portal's "thumbprint"). */
+  sha1: string;
+  /** SHA-1 of the DER, base64url: the `x5t` header. */
+  x5t: string;
+  /** SHA-256 of the DER, base64url: the `x5t#S256` header. */
+  x5tS256: string;
+}
+
+/** The thumbprints of the first certificate in `certPem`. */
+export function certificateThumbprints(certPem: string): CertificateThumbprints {
+  const der = new X509Certificate(certPem).raw;
+  const sha1 = createHash('sha1').update(der).digest();
+  return {
+    sha1: sha1.toString('hex').toUpperCase(),
+    x5t: sha1.toString('base64url'),
+    x5tS256: createHash('sha256').update(der).digest('base64url'),
+  };
 }
 
 function subjectAltNames(options: ServerCertificateOptions): x509.JsonGeneralName[] {

@@ -5,7 +5,34 @@
  */
 import type { Directory } from './directory.js';
 import type { AadErrorSpec } from './error-catalog.js';
+import type { AuthorizationCodeRecord, RefreshTokenRecord } from './records.js';
 import type { TokenSigner } from './signing.js';
+import type { DeviceCodeStore } from './device-codes.js';
+import type { Expiring, ExpiringStore } from './store.js';
+
+/** Lifetimes, in seconds. */
+export interface Lifetimes {
+  /** Ordinary access tokens; mutable through `setTokenLifetime`. */
+  token: number;
+  /** CAE access tokens. */
+  cae: number;
+  authorizationCode: number;
+  deviceCode: number;
+  /** The device code polling interval. */
+  deviceCodeInterval: number;
+  refreshToken: number;
+}
+
+/** What the emulator remembers between requests. */
+export interface GrantStores {
+  /** Authorization codes by code. */
+  codes: ExpiringStore<AuthorizationCodeRecord>;
+  /** Refresh tokens by token. */
+  refreshTokens: ExpiringStore<RefreshTokenRecord>;
+  deviceCodes: DeviceCodeStore;
+  /** Client assertion ids seen, by `<clientId>\n<jti>`, until the assertion expires. */
+  assertionIds: ExpiringStore<Expiring>;
+}
 
 /** What the handlers know of the running emulator. */
 export interface EmulatorContext {
@@ -17,10 +44,14 @@ export interface EmulatorContext {
   directory: Directory;
   /** The token signing key. */
   signer: TokenSigner;
-  /** Token lifetimes in seconds; mutable through `setTokenLifetime`. */
-  lifetimes: { token: number; cae: number };
+  /** Lifetimes in seconds. */
+  lifetimes: Lifetimes;
   /** The clock, ms. */
   now: () => number;
+  /** Codes, refresh tokens, device codes and assertion ids. */
+  grants: GrantStores;
+  /** Whether a client assertion's `jti` may be used only once. */
+  rejectReplayedAssertions: boolean;
 }
 
 /** One parsed request. */
@@ -49,4 +80,12 @@ export type Outcome = Reply | AadErrorSpec;
 /** Whether `outcome` is a ready reply. */
 export function isReply(outcome: Outcome): outcome is Reply {
   return 'body' in outcome;
+}
+
+/** What error rendering needs from a call. */
+export function errorEnvironment(
+  ctx: EmulatorContext,
+  call: Call,
+): { url: string; correlationId: string; now: () => number } {
+  return { url: ctx.url, correlationId: call.correlationId, now: ctx.now };
 }

@@ -3,8 +3,11 @@
  *
  * @packageDocumentation
  */
-import { isReply } from './context.js';
+import { authorizeEndpoint, programmaticAuthorize } from './authorize-endpoint.js';
+import { errorEnvironment, isReply } from './context.js';
 import type { Call, EmulatorContext, Outcome, Reply } from './context.js';
+import { deviceCodeEndpoint } from './device-flow.js';
+import { deviceLoginEndpoint } from './device-login.js';
 import { isMultiTenantAlias } from './directory.js';
 import { aadErrors } from './error-catalog.js';
 import { aadErrorReply } from './errors.js';
@@ -12,23 +15,23 @@ import { instanceDiscovery, jwksDocument, openidConfiguration } from './metadata
 import type { RouteName } from './routes.js';
 import { tokenEndpoint } from './token-endpoint.js';
 
+export { errorEnvironment } from './context.js';
+
 /** Answers `call` on `route`; errors come back rendered as Entra renders them. */
 export async function dispatch(ctx: EmulatorContext, route: RouteName, call: Call): Promise<Reply> {
   const outcome = await answer(ctx, route, call);
   return isReply(outcome) ? outcome : aadErrorReply(outcome, errorEnvironment(ctx, call));
 }
 
-/** What error rendering needs from a call. */
-export function errorEnvironment(
-  ctx: EmulatorContext,
-  call: Call,
-): { url: string; correlationId: string; now: () => number } {
-  return { url: ctx.url, correlationId: call.correlationId, now: ctx.now };
-}
-
 async function answer(ctx: EmulatorContext, route: RouteName, call: Call): Promise<Outcome> {
   if (route === 'notfound') return aadErrors.notFound(call.path);
   if (route === 'token') return tokenEndpoint(ctx, call);
+  if (route === 'authorize') {
+    const control = call.path.startsWith('/_emulator/');
+    return control ? programmaticAuthorize(ctx, call) : authorizeEndpoint(ctx, call);
+  }
+  if (route === 'devicecode') return deviceCodeEndpoint(ctx, call);
+  if (route === 'devicelogin') return deviceLoginEndpoint(ctx, call);
   if (call.method !== 'GET' && call.method !== 'HEAD')
     return aadErrors.methodNotAllowed(call.method);
   if (route === 'discovery') return instanceDiscovery(ctx, call);

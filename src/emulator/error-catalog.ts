@@ -13,7 +13,8 @@ export interface AadErrorSpec {
   message: string;
 }
 
-function spec(status: number, error: string, code: number, message: string): AadErrorSpec {
+/** An error spec with an AADSTS code. */
+export function spec(status: number, error: string, code: number, message: string): AadErrorSpec {
   return { status, error, code, message };
 }
 

@@ -11,7 +11,14 @@ import { dispatch, errorEnvironment } from './dispatch.js';
 import { aadErrors, faultError } from './error-catalog.js';
 import { aadErrorReply } from './errors.js';
 import type { FaultInjector } from './faults.js';
-import { BodyTooLargeError, flattenHeaders, parseForm, readBody, writeReply } from './http.js';
+import {
+  BodyTooLargeError,
+  flattenHeaders,
+  parseBody,
+  parseForm,
+  readBody,
+  writeReply,
+} from './http.js';
 import { randomGuid } from './ids.js';
 import type { RequestRecorder } from './recorder.js';
 import { matchRoute } from './routes.js';
@@ -65,7 +72,7 @@ async function parseCall(req: IncomingMessage): Promise<{ route: RouteName; call
   const body = await readBody(req);
   const headers = flattenHeaders(req.headers);
   const query = parseForm(url.search);
-  const form = req.method === 'POST' ? parseForm(body) : {};
+  const form = req.method === 'POST' ? parseBody(headers['content-type'], body) : {};
   const method = req.method ?? 'GET';
   const correlationId = clientRequestId(headers, form, query) ?? randomGuid();
   return {

@@ -37,6 +37,26 @@ export function parseForm(text: string): Record<string, string> {
   return form;
 }
 
+/**
+ * Parses a request body: a JSON object (`application/json`; its string, number and boolean
+ * members) or, otherwise, a url-encoded form.
+ */
+export function parseBody(contentType: string | undefined, text: string): Record<string, string> {
+  if (!/^application\/json\b/i.test(contentType ?? '')) return parseForm(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+  const form: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (['string', 'number', 'boolean'].includes(typeof value)) form[key] = String(value);
+  }
+  return form;
+}
+
 /** Headers as a plain record: names lower-cased, repeated values joined with `, `. */
 export function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {};

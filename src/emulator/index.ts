@@ -5,21 +5,33 @@
  * @packageDocumentation
  */
 export { startEmulator } from './server.js';
-export { EMULATOR_TENANT_ID } from './types.js';
+export { EMULATOR_TENANT_ID, EMULATOR_TEST_USER } from './types.js';
 export type {
   CertificatePair,
   Emulator,
   EmulatorApp,
   EmulatorOptions,
+  EmulatorUser,
   FaultControls,
   FaultRoute,
   FaultRule,
+  PendingDeviceCode,
   RecordedRequest,
+  RegisteredUser,
   RequestCounters,
 } from './types.js';
-export { createCertificateAuthority, issueServerCertificate } from './certificates.js';
+export {
+  certificateThumbprints,
+  createCertificateAuthority,
+  issueClientCertificate,
+  issueServerCertificate,
+} from './certificates.js';
 export type {
   CertificateAuthority,
   CertificateAuthorityOptions,
+  CertificateThumbprints,
+  ClientCertificateOptions,
   ServerCertificateOptions,
 } from './certificates.js';
+export { JWT_BEARER_ASSERTION_TYPE } from './client-assertion.js';
+export { DeviceCodeDecisionError } from './device-flow.js';

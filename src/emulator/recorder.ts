@@ -7,7 +7,17 @@ import type { RecordedRequest, RequestCounters } from './types.js';
 
 const MAX_RECORDED = 1000;
 const REDACTED = '<redacted>';
-const SECRET_FIELDS: readonly string[] = ['client_secret', 'password'];
+/** Fields that carry secrets, codes or tokens: redacted in the form and the query. */
+const SECRET_FIELDS: readonly string[] = [
+  'client_secret',
+  'client_assertion',
+  'password',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'assertion',
+  'device_code',
+];
 
 /** Counts requests per route and keeps the last 1000, secrets redacted. */
 export class RequestRecorder implements RequestCounters {
@@ -47,12 +57,21 @@ export class RequestRecorder implements RequestCounters {
 }
 
 function redact(request: RecordedRequest): RecordedRequest {
-  const form = { ...request.form };
-  for (const field of SECRET_FIELDS) if (field in form) form[field] = REDACTED;
   const headers = { ...request.headers };
   if (headers['authorization'])
     headers['authorization'] = redactAuthorization(headers['authorization']);
-  return { ...request, form, headers };
+  return {
+    ...request,
+    query: redactFields(request.query),
+    form: redactFields(request.form),
+    headers,
+  };
+}
+
+function redactFields(fields: Record<string, string>): Record<string, string> {
+  const copy = { ...fields };
+  for (const field of SECRET_FIELDS) if (field in copy) copy[field] = REDACTED;
+  return copy;
 }
 
 function redactAuthorization(value: string): string {

@@ -4,8 +4,19 @@
  * @packageDocumentation
  */
 
-/** The routes the emulator serves; `notfound` is every other path. */
-export type RouteName = 'token' | 'openid' | 'discovery' | 'jwks' | 'notfound';
+/**
+ * The routes the emulator serves; `notfound` is every other path. `authorize` covers both the
+ * authorization endpoint and `POST /_emulator/authorize`.
+ */
+export type RouteName =
+  | 'token'
+  | 'openid'
+  | 'discovery'
+  | 'jwks'
+  | 'authorize'
+  | 'devicecode'
+  | 'devicelogin'
+  | 'notfound';
 
 /** A matched route and the tenant segment of its path. */
 export interface RouteMatch {
@@ -18,13 +29,17 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, RouteName]> = [
   [/^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i, 'openid'],
   [/^\/([^/]+)\/discovery\/v2\.0\/keys$/i, 'jwks'],
   [/^\/(common)\/discovery\/instance$/i, 'discovery'],
+  [/^\/([^/]+)\/oauth2\/v2\.0\/authorize$/i, 'authorize'],
+  [/^\/([^/]+)\/oauth2\/v2\.0\/devicecode$/i, 'devicecode'],
+  [/^\/_emulator\/authorize$/, 'authorize'],
+  [/^\/devicelogin$/i, 'devicelogin'],
 ];
 
-/** Matches `path` (no query string) against the known routes. */
+/** Matches `path` (no query string) against the known routes; tenantless routes get `''`. */
 export function matchRoute(path: string): RouteMatch {
   for (const [pattern, route] of PATTERNS) {
-    const segment = pattern.exec(path)?.[1];
-    if (segment !== undefined) return { route, tenant: decodeSegment(segment) };
+    const match = pattern.exec(path);
+    if (match) return { route, tenant: decodeSegment(match[1] ?? '') };
   }
   return { route: 'notfound', tenant: '' };
 }

@@ -29,14 +29,15 @@ export function parseResourceScope(scope: string, tenant: string): ResourceScope
   const resources = new Set(scopes.map(resourceOf));
   if (resources.size > 1) return aadErrors.multipleResources(scope);
   const [resource] = [...resources] as [string];
-  return classify(resource) ?? aadErrors.resourceNotFound(resource, tenant);
+  return classifyResource(resource) ?? aadErrors.resourceNotFound(resource, tenant);
 }
 
 function resourceOf(scope: string): string {
   return scope.slice(0, -DEFAULT_SUFFIX.length).replace(/\/+$/, '');
 }
 
-function classify(resource: string): ResourceScope | undefined {
+/** The audience and token version of a resource id; undefined when it names no resource. */
+export function classifyResource(resource: string): ResourceScope | undefined {
   if (/^https?:\/\/[^/]/i.test(resource)) return { audience: resource, version: '1.0' };
   if (GUID.test(resource) || /^api:\/\/./i.test(resource)) {
     return { audience: resource, version: '2.0' };

@@ -9,18 +9,24 @@ import type { Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { createCertificateAuthority, issueServerCertificate } from './certificates.js';
 import type { EmulatorContext } from './context.js';
+import { DeviceCodeStore } from './device-codes.js';
+import { approveDeviceCode, denyDeviceCode } from './device-flow.js';
 import { Directory } from './directory.js';
 import { FaultInjector } from './faults.js';
 import { createRequestHandler } from './handler.js';
 import { RequestRecorder } from './recorder.js';
 import { createTokenSigner } from './signing.js';
-import { EMULATOR_TENANT_ID } from './types.js';
+import type { TokenSigner } from './signing.js';
+import { ExpiringStore } from './store.js';
+import { EMULATOR_TENANT_ID, EMULATOR_TEST_USER } from './types.js';
 import type { Emulator, EmulatorOptions } from './types.js';
 
 const HOST = '127.0.0.1';
+const NINETY_DAYS_SECONDS = 90 * 86_400;
 
 /** Starts an emulator on `https://127.0.0.1:<port>` with a fresh server certificate and key. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const directory = createDirectory(options); // first: a malformed certificate throws here
   const ca = options.certificateAuthority ?? (await createCertificateAuthority());
   const [tls, signer] = await Promise.all([
     issueServerCertificate(ca, { ipAddresses: [HOST], dnsNames: ['localhost'] }),
@@ -29,19 +35,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = createServer({ key: tls.keyPem, cert: tls.certPem });
   const sockets = trackSockets(server);
   const port = await listen(server, options.port ?? 0);
-  const directory = new Directory();
-  options.apps?.forEach((app) => directory.register(app));
-  const ctx: EmulatorContext = {
-    url: `https://${HOST}:${port}`,
-    host: `${HOST}:${port}`,
-    directory,
-    signer,
-    lifetimes: {
-      token: options.tokenLifetimeSeconds ?? 3600,
-      cae: options.caeTokenLifetimeSeconds ?? 86400,
-    },
-    now: options.now ?? Date.now,
-  };
+  const ctx = createContext(port, directory, signer, options);
   const recorder = new RequestRecorder();
   const faults = new FaultInjector(options.random ?? Math.random);
   const aborter = new AbortController();
@@ -58,6 +52,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ca: ca.certPem,
     jwks: signer.jwks,
     registerApp: (app) => directory.register(app),
+    registerUser: (user) => directory.registerUser(user),
+    approveDeviceCode: (userCode, username = EMULATOR_TEST_USER.username) =>
+      approveDeviceCode(ctx, userCode, username),
+    denyDeviceCode: (userCode) => denyDeviceCode(ctx, userCode),
+    pendingDeviceCodes: () => ctx.grants.deviceCodes.list(),
     setTokenLifetime: (seconds) => {
       ctx.lifetimes.token = seconds;
     },
@@ -69,6 +68,46 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     requests: recorder.requests,
     stop: () => (stopping ??= close(server, sockets, aborter)),
+  };
+}
+
+/** The directory with the options' apps and users, and the test user. */
+function createDirectory(options: EmulatorOptions): Directory {
+  const directory = new Directory();
+  directory.registerUser(EMULATOR_TEST_USER);
+  options.apps?.forEach((app) => directory.register(app));
+  options.users?.forEach((user) => directory.registerUser(user));
+  return directory;
+}
+
+function createContext(
+  port: number,
+  directory: Directory,
+  signer: TokenSigner,
+  options: EmulatorOptions,
+): EmulatorContext {
+  const now = options.now ?? Date.now;
+  return {
+    url: `https://${HOST}:${port}`,
+    host: `${HOST}:${port}`,
+    directory,
+    signer,
+    lifetimes: {
+      token: options.tokenLifetimeSeconds ?? 3600,
+      cae: options.caeTokenLifetimeSeconds ?? 86400,
+      authorizationCode: options.authorizationCodeLifetimeSeconds ?? 600,
+      deviceCode: options.deviceCodeLifetimeSeconds ?? 900,
+      deviceCodeInterval: options.deviceCodeIntervalSeconds ?? 5,
+      refreshToken: options.refreshTokenLifetimeSeconds ?? NINETY_DAYS_SECONDS,
+    },
+    now,
+    grants: {
+      codes: new ExpiringStore(now),
+      refreshTokens: new ExpiringStore(now),
+      deviceCodes: new DeviceCodeStore(now),
+      assertionIds: new ExpiringStore(now),
+    },
+    rejectReplayedAssertions: options.rejectReplayedAssertions ?? true,
   };
 }
 

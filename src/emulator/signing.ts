@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, calculateJwkThumbprint, compactVerify, exportJWK, generateKeyPair } from 'jose';
 import type { JWK, JWTPayload } from 'jose';
 
 /** A JWK as the emulator publishes it. */
@@ -22,6 +22,11 @@ export interface TokenSigner {
   jwks: { keys: PublicJwk[] };
   /** Signs `claims` as an RS256 JWT with header `{ alg, typ: 'JWT', kid }`. */
   sign(claims: JWTPayload): Promise<string>;
+  /**
+   * Checks that `token` is an RS256 JWT signed with this key and returns its claims; checks no
+   * claim (the caller judges times and audiences). Rejects when it is not.
+   */
+  verify(token: string): Promise<JWTPayload>;
 }
 
 /** Generates a fresh RSA-2048 signing key. */
@@ -38,5 +43,18 @@ export async function createTokenSigner(): Promise<TokenSigner> {
     jwks: { keys: [jwk] },
     sign: (claims) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(privateKey),
+    verify: async (token) => {
+      const { payload } = await compactVerify(token, publicKey, { algorithms: ['RS256'] });
+      return parseClaims(payload);
+    },
   };
+}
+
+/** Parses a JWS payload as a claims object; throws when it is not one. */
+export function parseClaims(payload: Uint8Array): JWTPayload {
+  const claims: unknown = JSON.parse(new TextDecoder().decode(payload));
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    throw new TypeError('The JWT payload is not a JSON object.');
+  }
+  return claims as JWTPayload;
 }

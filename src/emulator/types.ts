@@ -11,16 +11,70 @@ export const EMULATOR_TENANT_ID = '72f988bf-0000-4000-8000-00000000e1d0';
 export interface EmulatorApp {
   /** The application (client) id. */
   clientId: string;
-  /** The client secret; an app without one cannot use the client credentials grant. */
+  /** The client secret; a secret or a certificate authenticates a confidential client. */
   clientSecret?: string;
+  /**
+   * Certificates (PEM) whose private keys may sign client assertions; the assertion names one by
+   * its `x5t#S256` or `x5t` header. An app may have both a secret and certificates.
+   */
+  certificates?: string[];
+  /**
+   * Whether the app may use public client flows (device code, authorization code with PKCE)
+   * without a credential, as Entra's "Allow public client flows" setting.
+   */
+  publicClient?: boolean;
+  /**
+   * Redirect URIs for the authorization endpoint, matched exactly; a loopback URI registered
+   * without a port (`http://localhost`, `http://127.0.0.1`, any path) matches any port (RFC 8252).
+   */
+  redirectUris?: string[];
+  /**
+   * Delegated scopes the app exposes as an API (`api://<clientId>/<name>`); when set, requests for
+   * other names are refused and `.default` grants all of them. Unset: any name is accepted.
+   */
+  apiScopes?: string[];
   /** The tenant the app is registered in; defaults to {@link EMULATOR_TENANT_ID}. */
   tenantId?: string;
-  /** A display name, for logs and dashboards. */
+  /** A display name, shown on the sign-in page. */
   displayName?: string;
 }
 
+/** A user account known to the emulator. */
+export interface EmulatorUser {
+  /** The sign-in name (UPN), e.g. `ada@contoso.test`; matched case-insensitively. */
+  username: string;
+  /** The password the sign-in page and device login page check. */
+  password: string;
+  /** The object id; default: a stable GUID derived from the lower-cased username. */
+  objectId?: string;
+  /** The display name (`name` claim); default: the part of the username before `@`. */
+  displayName?: string;
+  /** The user's home tenant; defaults to {@link EMULATOR_TENANT_ID}. */
+  tenantId?: string;
+}
+
+/** A registered user with every default filled in. */
+export type RegisteredUser = Required<EmulatorUser>;
+
+/** The user every emulator knows, in {@link EMULATOR_TENANT_ID}. */
+export const EMULATOR_TEST_USER: Readonly<{ username: string; password: string }> = Object.freeze({
+  username: 'ada@contoso.test',
+  password: 'correct-horse-battery',
+});
+
+/** A device code waiting for the user, as {@link Emulator.pendingDeviceCodes} lists it. */
+export interface PendingDeviceCode {
+  /** The code the user types on the device login page, e.g. `F4KPXT2LR`. */
+  userCode: string;
+  /** The client that asked for it. */
+  clientId: string;
+  /** The requested scopes, as sent. */
+  scopes: string[];
+}
+
 /** The route names a {@link FaultRule} can target. */
-export type FaultRoute = 'token' | 'openid' | 'discovery' | 'jwks' | 'any';
+export type FaultRoute =
+  'token' | 'openid' | 'discovery' | 'jwks' | 'authorize' | 'devicecode' | 'devicelogin' | 'any';
 
 /** A rule that makes matching requests misbehave. */
 export interface FaultRule {
@@ -56,13 +110,32 @@ export interface EmulatorOptions {
   port?: number;
   /** Apps registered at start; more can be added with {@link Emulator.registerApp}. */
   apps?: EmulatorApp[];
+  /** Users registered at start, besides {@link EMULATOR_TEST_USER} (always registered). */
+  users?: EmulatorUser[];
   /** Lifetime of ordinary access tokens, default 3600. */
   tokenLifetimeSeconds?: number;
   /** Lifetime of CAE (`xms_cc: cp1`) access tokens, default 86400. */
   caeTokenLifetimeSeconds?: number;
+  /** Lifetime of authorization codes, default 600. */
+  authorizationCodeLifetimeSeconds?: number;
+  /** Lifetime of device codes (`expires_in`), default 900. */
+  deviceCodeLifetimeSeconds?: number;
+  /** The device code polling `interval`, default 5; 0 turns `slow_down` off. */
+  deviceCodeIntervalSeconds?: number;
+  /** Lifetime of refresh tokens, default 90 days. */
+  refreshTokenLifetimeSeconds?: number;
+  /**
+   * Whether a client assertion whose `jti` the same client already used is refused
+   * (AADSTS700026), default true. Entra does not check this, and MSAL re-sends one assertion for up
+   * to 10 minutes: set false when an MSAL certificate client makes more than one token request.
+   */
+  rejectReplayedAssertions?: boolean;
   /** Latency added to every response, default 0. */
   latencyMs?: number;
-  /** The clock (ms) for token `iat`/`nbf`/`exp` and error timestamps; default `Date.now`. */
+  /**
+   * The clock (ms) for token `iat`/`nbf`/`exp`, code, device code and refresh token expiry,
+   * client assertion time checks and error timestamps; default `Date.now`.
+   */
   now?: () => number;
   /** The random source for fault rates; default `Math.random`. */
   random?: () => number;
@@ -72,17 +145,23 @@ export interface EmulatorOptions {
 
 /** One request as the emulator received it; secrets are redacted. */
 export interface RecordedRequest {
-  /** The route name (`token`, `openid`, `discovery`, `jwks`, `notfound`). */
+  /**
+   * The route name (`token`, `openid`, `discovery`, `jwks`, `authorize`, `devicecode`,
+   * `devicelogin`, `notfound`).
+   */
   route: string;
   /** The HTTP method. */
   method: string;
   /** The path, without the query string. */
   path: string;
-  /** The query parameters. */
+  /** The query parameters; secret fields are redacted as in {@link RecordedRequest.form}. */
   query: Record<string, string>;
   /** The headers, names lower-cased; `authorization` is redacted. */
   headers: Record<string, string>;
-  /** The url-encoded form body; `client_secret` and `password` are redacted. */
+  /**
+   * The body (url-encoded form or JSON object); `client_secret`, `client_assertion`, `password`,
+   * `code`, `code_verifier`, `refresh_token`, `assertion` and `device_code` are redacted.
+   */
   form: Record<string, string>;
 }
 
@@ -96,7 +175,7 @@ export interface FaultControls {
 
 /** Request counters. */
 export interface RequestCounters {
-  /** Requests seen on a route (`token`, `openid`, ..., or per grant `token:client_credentials`). */
+  /** Requests seen on a route (`token`, `authorize`, ..., or per grant `token:<grant_type>`). */
   get(route: string): number;
   /** All requests seen. */
   total(): number;
@@ -116,8 +195,20 @@ export interface Emulator {
   ca: string;
   /** The public signing keys, as served on the JWKS route. */
   jwks: { keys: object[] };
-  /** Registers (or replaces) an app. */
+  /** Registers (or replaces) an app; throws if a certificate is not a PEM certificate. */
   registerApp(app: EmulatorApp): void;
+  /** Registers (or replaces) a user; returns it with its defaults filled in. */
+  registerUser(user: EmulatorUser): RegisteredUser;
+  /**
+   * Signs `username` (default {@link EMULATOR_TEST_USER}) in on a pending device code, as the
+   * device login page would; the client's next poll gets tokens. Throws for an unknown, expired or
+   * decided code, or a user unknown in the code's tenant.
+   */
+  approveDeviceCode(userCode: string, username?: string): void;
+  /** Declines a pending device code; the client's next poll gets `authorization_declined`. */
+  denyDeviceCode(userCode: string): void;
+  /** The device codes still waiting for a user, oldest first. */
+  pendingDeviceCodes(): PendingDeviceCode[];
   /** Changes the lifetime of ordinary access tokens issued from now on. */
   setTokenLifetime(seconds: number): void;
   /** Fault injection. */

@@ -2,7 +2,12 @@ import { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as x509 from '@peculiar/x509';
-import { createCertificateAuthority, issueServerCertificate } from '../../src/emulator/index.js';
+import {
+  certificateThumbprints,
+  createCertificateAuthority,
+  issueClientCertificate,
+  issueServerCertificate,
+} from '../../src/emulator/index.js';
 import { get } from './helpers.js';
 
 describe('certificates', () => {
@@ -51,5 +56,30 @@ describe('certificates', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('issues a self-signed client certificate and computes its thumbprints', async () => {
+    const pair = await issueClientCertificate(undefined, { commonName: 'my app' });
+    const cert = new X509Certificate(pair.certPem);
+    expect(cert.subject).toBe('CN=my app');
+    expect(cert.ca).toBe(false);
+    expect(cert.issuer).toBe(cert.subject);
+    expect(cert.verify(cert.publicKey)).toBe(true);
+    expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.2']); // extended key usage: clientAuth
+    const thumbprints = certificateThumbprints(pair.certPem);
+    const hex = (fingerprint: string) => fingerprint.replace(/:/g, '');
+    expect(thumbprints.sha1).toBe(hex(cert.fingerprint));
+    expect(thumbprints.x5t).toBe(Buffer.from(hex(cert.fingerprint), 'hex').toString('base64url'));
+    expect(thumbprints.x5tS256).toBe(
+      Buffer.from(hex(cert.fingerprint256), 'hex').toString('base64url'),
+    );
+  });
+
+  it('issues a client certificate signed by a CA', async () => {
+    const ca = await createCertificateAuthority();
+    const pair = await issueClientCertificate(ca);
+    const cert = new X509Certificate(pair.certPem);
+    expect(cert.checkIssued(new X509Certificate(ca.certPem))).toBe(true);
+    expect(pair.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   });
 });

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:https';
 import type { Socket } from 'node:net';
-import { EMULATOR_TENANT_ID, startEmulator } from '../../src/emulator/index.js';
+import { EMULATOR_TENANT_ID, EMULATOR_TEST_USER, startEmulator } from '../../src/emulator/index.js';
 import type { Emulator, RecordedRequest } from '../../src/emulator/index.js';
 import { RequestRecorder } from '../../src/emulator/recorder.js';
 import {
@@ -67,6 +67,48 @@ describe('counters and the request log', () => {
     expect(last?.headers['authorization']).toBe('Basic <redacted>');
     expect(JSON.stringify(emulator.requests)).not.toContain(CLIENT_SECRET);
     expect(JSON.stringify(emulator.requests)).not.toContain(basic);
+  });
+
+  it('logs JSON bodies as fields, redacting passwords', async () => {
+    await send(emulator, '/_emulator/authorize', {
+      method: 'POST',
+      body: JSON.stringify({ authorizeUrl: 'x', password: 'hunter2-secret', n: 1, o: {} }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(emulator.requests.at(-1)).toMatchObject({
+      route: 'authorize',
+      form: { authorizeUrl: 'x', password: '<redacted>', n: '1' },
+    });
+    expect(JSON.stringify(emulator.requests)).not.toContain('hunter2-secret');
+  });
+
+  it('redacts secret fields sent in the query too', async () => {
+    await get(emulator, `${tokenPath()}?refresh_token=rt-secret-value`);
+    expect(emulator.requests.at(-1)?.query).toEqual({ refresh_token: '<redacted>' });
+  });
+
+  it('registers the test user, and users with defaults filled in', async () => {
+    expect(EMULATOR_TEST_USER).toEqual({
+      username: 'ada@contoso.test',
+      password: 'correct-horse-battery',
+    });
+    const ada = emulator.registerUser(EMULATOR_TEST_USER);
+    expect(ada).toMatchObject({ displayName: 'ada', tenantId: EMULATOR_TENANT_ID });
+    const tenant = '0c0ffee0-0000-4000-8000-00000000beef';
+    const bob = emulator.registerUser({
+      username: 'Bob@Fabrikam.test',
+      password: 'x',
+      tenantId: tenant,
+    });
+    expect(bob.objectId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(emulator.registerUser({ username: 'bob@fabrikam.test', password: 'y' }).objectId).toBe(
+      bob.objectId,
+    );
+    expect(bob.displayName).toBe('Bob');
+    const result = await get(emulator, `/${tenant}/v2.0/.well-known/openid-configuration`);
+    expect(result.status).toBe(200);
   });
 
   it('registers apps after start', async () => {
