@@ -1,4 +1,5 @@
 import type { AccessToken } from '@azure/core-auth';
+import { wallClockNow } from '../streams/clock.js';
 import type { AcquireRequest } from '../streams/tokenManager.js';
 import { certificateAssertion } from './clientAssertionSigner.js';
 import {
@@ -53,8 +54,8 @@ export class ClientCertificateCredential extends ConfidentialCredential {
       'certificatePath' in source
         ? ['path', source.certificatePath, password]
         : ['pem', source.certificate, password];
-    // The assertion callback needs the engine's clock, which exists only after super(); it reads it lazily.
-    const now = (): number => this.tokenManager.scheduler.now();
+    // Assertion timestamps and certificate validity are the authority's business: wall-clock time.
+    const now = wallClockNow;
     const clientAssertion = certificateAssertion(
       clientId,
       () => loadClientCertificate(source, new Date(now())),

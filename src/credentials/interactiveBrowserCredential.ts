@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { timer } from 'rxjs';
+import { timer, type Subscription } from 'rxjs';
 import { AbortError } from '../errors.js';
 import type { AcquireRequest } from '../streams/tokenManager.js';
 import type { MsalToken } from './msal/msalClient.js';
@@ -71,26 +71,19 @@ export class InteractiveBrowserCredential extends UserCredential {
   }
 
   protected async interact(request: AcquireRequest): Promise<MsalToken> {
-    const {
-      loginHint,
-      domainHint,
-      browser = openSystemBrowser,
-      browserCustomizationOptions,
-    } = this.options;
-    let authorizeUrl: string | undefined;
-    const cancel = (reason: string): void => {
-      if (authorizeUrl !== undefined) void answerLoopback(authorizeUrl, reason);
-    };
-    const timeout = timer(
-      this.options.timeoutMs ?? DEFAULT_INTERACTIVE_TIMEOUT_MS,
-      this.tokenManager.scheduler,
-    ).subscribe(() => cancel('The sign-in timed out.'));
-    const onAbort = (): void => cancel('The sign-in was cancelled by the caller.');
+    const { loginHint, domainHint, browser = openSystemBrowser, browserCustomizationOptions } = this.options;
+    const pending = new PendingSignIn();
+    // The wait for the user starts when the page opens.
+    let timeout: Subscription | undefined;
+    const onAbort = (): void => pending.cancel('The sign-in was cancelled by the caller.');
     request.abortSignal.addEventListener('abort', onAbort, { once: true });
     try {
       return await this.client.acquireInteractive(request, {
         openBrowser: async (url) => {
-          authorizeUrl = url;
+          if (pending.open(url)) return;
+          timeout = timer(this.options.timeoutMs ?? DEFAULT_INTERACTIVE_TIMEOUT_MS, this.tokenManager.scheduler).subscribe(() =>
+            pending.cancel('The sign-in timed out.'),
+          );
           await browser(url);
         },
         loginHint,
@@ -101,13 +94,35 @@ export class InteractiveBrowserCredential extends UserCredential {
         errorTemplate: browserCustomizationOptions?.errorMessage,
       });
     } catch (error) {
-      if (request.abortSignal.aborted)
-        throw new AbortError('The sign-in was cancelled by the caller.');
+      if (request.abortSignal.aborted) throw new AbortError('The sign-in was cancelled by the caller.');
       throw error;
     } finally {
-      timeout.unsubscribe();
+      timeout?.unsubscribe();
       request.abortSignal.removeEventListener('abort', onAbort);
     }
+  }
+}
+
+/**
+ * One sign-in that may be cancelled before or after its page opens. Cancelling answers MSAL's
+ * loopback listener with an error, the way the authority would: MSAL then closes the listener.
+ */
+class PendingSignIn {
+  private url: string | undefined;
+  private reason: string | undefined;
+
+  /** Records the page; returns true when the sign-in was already cancelled (and answers it). */
+  open(url: string): boolean {
+    this.url = url;
+    if (this.reason === undefined) return false;
+    void answerLoopback(url, this.reason);
+    return true;
+  }
+
+  cancel(reason: string): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    if (this.url !== undefined) void answerLoopback(this.url, reason);
   }
 }
 
@@ -117,10 +132,7 @@ function portOf(redirectUri: string | undefined): number | undefined {
   return Number.isInteger(port) && port > 0 ? port : undefined;
 }
 
-/**
- * Ends a pending sign-in by answering MSAL's loopback listener with an error, the way the
- * authority would: MSAL then closes its listener and rejects.
- */
+/** Answers MSAL's loopback listener with an `access_denied` error for the pending state. */
 function answerLoopback(authorizeUrl: string, reason: string): Promise<void> {
   const url = new URL(authorizeUrl);
   const redirectUri = url.searchParams.get('redirect_uri');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessToken } from '@azure/core-auth';
+import { wallClockNow } from '../streams/clock.js';
 import type { AcquireRequest } from '../streams/tokenManager.js';
 import { certificateAssertion } from './clientAssertionSigner.js';
 import { loadClientCertificate } from './clientCertificate.js';
@@ -45,9 +46,7 @@ export class OnBehalfOfCredential extends ConfidentialCredential {
       clientId: options?.clientId,
       userAssertionToken: options?.userAssertionToken,
     });
-    const { proof, secrets, material } = onBehalfOfProof(kind, options, () =>
-      this.tokenManager.scheduler.now(),
-    );
+    const { proof, secrets, material } = onBehalfOfProof(kind, options, wallClockNow);
     super(kind, options.tenantId, options.clientId, proof, {
       ...options,
       secrets: [...secrets, options.userAssertionToken],
