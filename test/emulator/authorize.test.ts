@@ -190,6 +190,31 @@ describe('authorization endpoint', () => {
     expect(location.search).toBe('');
   });
 
+  it('answers response_mode=form_post with a page that posts the code and state to the redirect URI', async () => {
+    const url = authorizeUrl(emulator, {
+      ...publicParams,
+      response_mode: 'form_post',
+      state: 's-1',
+    });
+    const page = await postForm(emulator, AUTHORIZE_PATH, {
+      ...Object.fromEntries(new URL(url).searchParams),
+      username: EMULATOR_TEST_USER.username,
+      password: EMULATOR_TEST_USER.password,
+      action: 'approve',
+    });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<form method="post" action="http://localhost:51234/"`);
+    expect(page.text).toMatch(/<input type="hidden" name="code" value="[^"]+">/);
+    expect(page.text).toContain('<input type="hidden" name="state" value="s-1">');
+    const programmatic = json(
+      await postJson(emulator, '/_emulator/authorize', { authorizeUrl: url }),
+    );
+    expect(programmatic).toMatchObject({
+      responseMode: 'form_post',
+      formPost: { action: 'http://localhost:51234/', fields: { state: 's-1' } },
+    });
+  });
+
   describe('POST /_emulator/authorize', () => {
     const url = () => authorizeUrl(emulator, publicParams);
 
