@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { interval, Subscription } from 'rxjs';
 import { ClientSecretCredential } from '../credentials/clientSecretCredential.js';
-import { startEmulator } from '../emulator/index.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import type { Environment } from '../credentials/authorityHost.js';
+import {
+  EnvironmentCredential,
+  isEnvironmentConfigured,
+} from '../credentials/environmentCredential.js';
+import type { ReactiveCredential } from '../streams/reactiveCredential.js';
 import { TokenManager } from '../streams/tokenManager.js';
 import { renderStatusTable } from './statusTable.js';
 
@@ -16,6 +22,8 @@ export interface ServeOptions {
   out?: Writable;
   /** Stops the service when it fires (Ctrl-C in the CLI). */
   signal: AbortSignal;
+  /** Where Azure configuration is read. Default `process.env`. */
+  env?: Environment;
 }
 
 /** The keys the demo holds: three resources, and one of them with CAE. */
@@ -33,20 +41,9 @@ export const DEMO_STREAMS: { scope: string; enableCae: boolean }[] = [
 export async function serve(options: ServeOptions): Promise<void> {
   const out = options.out ?? process.stdout;
   const lifetime = options.tokenLifetimeSeconds ?? 120;
-  const clientId = randomUUID();
-  const clientSecret = randomUUID();
-  const emulator = await startEmulator({
-    apps: [{ clientId, clientSecret, displayName: 'reactive-identity demo' }],
-    tokenLifetimeSeconds: lifetime,
-    caeTokenLifetimeSeconds: lifetime * 2,
-  });
   const manager = new TokenManager();
-  const credential = new ClientSecretCredential(emulator.tenantId, clientId, clientSecret, {
-    authorityHost: emulator.url,
-    tlsOptions: { ca: emulator.ca },
-    tokenManager: manager,
-    env: {},
-  });
+  const source = await tokenSource(options.env ?? process.env, manager, lifetime);
+  const { credential } = source;
   const subscriptions = new Subscription();
   const failures: string[] = [];
   for (const { scope, enableCae } of DEMO_STREAMS) {
@@ -57,10 +54,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     );
   }
   if ((out as { isTTY?: boolean }).isTTY) out.write('\x1b[2J\x1b[H');
-  out.write(
-    `reactive-identity serve: token streams on the embedded Entra emulator, ${emulator.url}\n`,
-  );
-  out.write(`Tokens live ${lifetime} s and refresh ahead of expiry. Ctrl-C stops.\n\n`);
+  out.write(`reactive-identity serve: token streams from ${source.description}\n`);
+  out.write(`Streams refresh tokens ahead of expiry. Ctrl-C stops.\n\n`);
   const tick = () => {
     for (const { scope, enableCae } of DEMO_STREAMS)
       void credential.getToken(scope, { enableCae }).catch(() => undefined);
@@ -77,10 +72,46 @@ export async function serve(options: ServeOptions): Promise<void> {
   subscriptions.unsubscribe();
   await credential.close();
   await manager.close();
-  await emulator.stop();
+  await source.emulator?.stop();
   out.write(
     failures.length === 0
       ? 'Stopped cleanly.\n'
       : `Stopped; stream errors:\n${failures.join('\n')}\n`,
   );
+}
+
+/**
+ * The credential the service uses: `EnvironmentCredential` when the environment configures a
+ * service principal (real Azure), otherwise a client-secret app on the embedded emulator.
+ */
+async function tokenSource(
+  env: Environment,
+  tokenManager: TokenManager,
+  lifetime: number,
+): Promise<{ credential: ReactiveCredential; description: string; emulator?: Emulator }> {
+  if (isEnvironmentConfigured(env)) {
+    const credential = new EnvironmentCredential({ env, tokenManager });
+    return {
+      credential,
+      description: `EnvironmentCredential (AZURE_CLIENT_ID ${env.AZURE_CLIENT_ID})`,
+    };
+  }
+  const clientId = randomUUID();
+  const clientSecret = randomUUID();
+  const emulator = await startEmulator({
+    apps: [{ clientId, clientSecret, displayName: 'reactive-identity demo' }],
+    tokenLifetimeSeconds: lifetime,
+    caeTokenLifetimeSeconds: lifetime * 2,
+  });
+  const credential = new ClientSecretCredential(emulator.tenantId, clientId, clientSecret, {
+    authorityHost: emulator.url,
+    tlsOptions: { ca: emulator.ca },
+    tokenManager,
+    env: {},
+  });
+  return {
+    credential,
+    description: `the embedded Entra emulator, ${emulator.url} (tokens live ${lifetime} s)`,
+    emulator,
+  };
 }

@@ -8,7 +8,7 @@ describe('serve', () => {
     let text = '';
     out.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     const controller = new AbortController();
-    const running = serve({ signal: controller.signal, out, refreshIntervalMs: 20 });
+    const running = serve({ signal: controller.signal, out, refreshIntervalMs: 20, env: {} });
     const freshRows = () =>
       (text.split('KEY').pop() ?? '').split('\n').filter((l) => / fresh /.test(l)).length;
     for (let i = 0; i < 500 && freshRows() < DEMO_STREAMS.length; i++)
