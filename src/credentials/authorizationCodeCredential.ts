@@ -9,7 +9,13 @@ import { PublicClient } from './msal/publicClient.js';
 import { UserCredential } from './userCredential.js';
 
 /** Options of {@link AuthorizationCodeCredential}. */
-export type AuthorizationCodeCredentialOptions = MultiTenantCredentialOptions;
+export interface AuthorizationCodeCredentialOptions extends MultiTenantCredentialOptions {
+  /**
+   * The PKCE code verifier, when your app sent a `code_challenge` with the authorization request
+   * (public clients should). An addition to `@azure/identity`'s options.
+   */
+  codeVerifier?: string;
+}
 
 /**
  * Redeems an authorization code your web app received, once, then gets every later token
@@ -25,6 +31,7 @@ export class AuthorizationCodeCredential extends UserCredential {
   private readonly client: ConfidentialClient | PublicClient;
   private code: string | undefined;
   private readonly redirectUri: string;
+  private readonly codeVerifier: string | undefined;
 
   constructor(
     tenantId: string,
@@ -59,19 +66,18 @@ export class AuthorizationCodeCredential extends UserCredential {
         : (redirectOrOptions as AuthorizationCodeCredentialOptions | undefined)) ?? {};
     const kind = 'AuthorizationCodeCredential';
     requireArguments(kind, { tenantId, clientId, authorizationCode: code, redirectUri });
-    super(kind, tenantId, clientId, {
-      ...options,
-      secrets: [code, ...(clientSecret ? [clientSecret] : [])],
-    });
+    const secrets = [code, clientSecret, options.codeVerifier].filter((v): v is string => Boolean(v));
+    super(kind, tenantId, clientId, { ...options, secrets });
     this.code = code;
     this.redirectUri = redirectUri;
+    this.codeVerifier = options.codeVerifier;
     const { authorityHost, network, logger } = this.context;
     const config = {
       clientId,
       authorityHost,
       network,
       logger,
-      secrets: [code, ...(clientSecret ? [clientSecret] : [])],
+      secrets,
       caches: this.tokenManager.msalCaches,
     };
     this.client = clientSecret
@@ -95,6 +101,6 @@ export class AuthorizationCodeCredential extends UserCredential {
       );
     }
     this.code = undefined;
-    return this.client.acquireByCode(request, code, this.redirectUri);
+    return this.client.acquireByCode(request, code, this.redirectUri, this.codeVerifier);
   }
 }

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import {
   AuthenticationError,
@@ -262,6 +263,34 @@ describe('AuthorizationCodeCredential', () => {
     expect(decodeJwt(vault.token)).toMatchObject({ aud: 'https://vault.azure.net' });
     expect(em.counters.get('token:authorization_code')).toBe(1);
     expect(em.counters.get('token:refresh_token')).toBe(1);
+  });
+
+  it('works as a public client with a PKCE verifier', async () => {
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const redirectUri = 'http://localhost:8400/callback';
+    const authorizeUrl = `${em.url}/${em.tenantId}/oauth2/v2.0/authorize?${new URLSearchParams({
+      client_id: PUBLIC_ID,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope: `openid offline_access ${GRAPH}`,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    })}`;
+    const res = await emulatorRequest(em, `${em.url}/_emulator/authorize`, {
+      json: { authorizeUrl },
+    });
+    const value = new URL((JSON.parse(res.text) as { location: string }).location).searchParams.get(
+      'code',
+    )!;
+    const credential = new AuthorizationCodeCredential(em.tenantId, PUBLIC_ID, value, redirectUri, {
+      ...common(),
+      tokenManager: manager(),
+      codeVerifier: verifier,
+    });
+    expect(decodeJwt((await credential.getToken(GRAPH)).token)).toMatchObject({
+      upn: EMULATOR_TEST_USER.username,
+    });
   });
 
   it('fails an expired code with invalid_grant, never quoting the code', async () => {
