@@ -65,8 +65,16 @@ export class AuthorizationCodeCredential extends UserCredential {
         ? maybeOptions
         : (redirectOrOptions as AuthorizationCodeCredentialOptions | undefined)) ?? {};
     const kind = 'AuthorizationCodeCredential';
-    requireArguments(kind, { tenantId, clientId, authorizationCode: code, redirectUri });
-    const secrets = [code, clientSecret, options.codeVerifier].filter((v): v is string => Boolean(v));
+    requireArguments(kind, {
+      tenantId,
+      clientId,
+      ...(confidential ? { clientSecret } : {}),
+      authorizationCode: code,
+      redirectUri,
+    });
+    const secrets = [code, clientSecret, options.codeVerifier].filter((v): v is string =>
+      Boolean(v),
+    );
     super(kind, tenantId, clientId, { ...options, secrets });
     this.code = code;
     this.redirectUri = redirectUri;

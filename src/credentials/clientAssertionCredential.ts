@@ -2,7 +2,6 @@ import type { AccessToken } from '@azure/core-auth';
 import { randomUUID } from 'node:crypto';
 import { CredentialUnavailableError } from '../errors.js';
 import type { AcquireRequest } from '../streams/tokenManager.js';
-import { redact } from '../telemetry/redact.js';
 import { ConfidentialCredential } from './confidentialCredential.js';
 import { requireArguments } from './credentialContext.js';
 import type { MultiTenantCredentialOptions } from './credentialOptions.js';
@@ -57,8 +56,10 @@ export function assertionFromCallback(
     try {
       assertion = await getAssertion();
     } catch (error) {
-      const message = error instanceof Error ? redact(error.message) : 'unknown error';
-      throw new CredentialUnavailableError(`${kind}: getAssertion failed: ${message}`);
+      // The callback's own message may quote what it read (a token file): name the failure only.
+      const what =
+        error instanceof Error ? ((error as { code?: unknown }).code ?? error.name) : typeof error;
+      throw new CredentialUnavailableError(`${kind}: getAssertion failed (${String(what)}).`);
     }
     if (typeof assertion !== 'string' || assertion.trim() === '') {
       throw new CredentialUnavailableError(`${kind}: getAssertion returned an empty assertion.`);

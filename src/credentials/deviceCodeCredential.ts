@@ -1,6 +1,7 @@
 import type { AcquireRequest } from '../streams/tokenManager.js';
 import { PublicClient, type DeviceCodeResponse } from './msal/publicClient.js';
 import type { MsalToken } from './msal/msalClient.js';
+import { requireArguments } from './credentialContext.js';
 import { UserCredential, type InteractiveCredentialOptions } from './userCredential.js';
 
 /** What the user is shown: where to go and which code to enter. */
@@ -46,6 +47,8 @@ export class DeviceCodeCredential extends UserCredential {
   private readonly prompt: DeviceCodePromptCallback;
 
   constructor(options: DeviceCodeCredentialOptions = {}) {
+    if (options.clientId !== undefined)
+      requireArguments('DeviceCodeCredential', { clientId: options.clientId });
     const clientId = options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID;
     super(
       'DeviceCodeCredential',

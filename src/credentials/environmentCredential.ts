@@ -1,6 +1,7 @@
 import type { AccessToken } from '@azure/core-auth';
 import type { ObservableInput } from 'rxjs';
 import { CredentialUnavailableError } from '../errors.js';
+import { createLogger, logLevelFromEnv } from '../telemetry/logger.js';
 import { ReactiveCredential } from '../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../streams/tokenManager.js';
 import type { Environment } from './authorityHost.js';
@@ -39,6 +40,10 @@ export class EnvironmentCredential extends ReactiveCredential {
   constructor(options: EnvironmentCredentialOptions = {}) {
     super(options);
     const env = options.env ?? process.env;
+    this.logger = createLogger('EnvironmentCredential', {
+      level: options.loggingOptions?.logLevel ?? logLevelFromEnv(env),
+      sink: options.loggingOptions?.sink,
+    });
     const read = (name: string): string | undefined =>
       env[name]?.trim() ? env[name]!.trim() : undefined;
     const tenantId = read(EnvironmentVariables.tenantId);

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { timer, type Subscription } from 'rxjs';
-import { AbortError } from '../errors.js';
+import { AbortError, InvalidArgumentError } from '../errors.js';
 import type { AcquireRequest } from '../streams/tokenManager.js';
 import type { MsalToken } from './msal/msalClient.js';
 import { PublicClient } from './msal/publicClient.js';
 import { DEVELOPER_SIGN_ON_CLIENT_ID } from './deviceCodeCredential.js';
+import { requireArguments } from './credentialContext.js';
 import { UserCredential, type InteractiveCredentialOptions } from './userCredential.js';
 
 /** Opens a URL for the user: the system browser by default; tests and headless hosts pass their own. */
@@ -45,8 +46,11 @@ export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 5 * 60_000;
 export class InteractiveBrowserCredential extends UserCredential {
   private readonly client: PublicClient;
   private readonly options: InteractiveBrowserCredentialNodeOptions;
+  private readonly preferredPort: number | undefined;
 
   constructor(options: InteractiveBrowserCredentialNodeOptions = {}) {
+    if (options.clientId !== undefined)
+      requireArguments('InteractiveBrowserCredential', { clientId: options.clientId });
     const clientId = options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID;
     super(
       'InteractiveBrowserCredential',
@@ -55,6 +59,7 @@ export class InteractiveBrowserCredential extends UserCredential {
       options,
     );
     this.options = options;
+    this.preferredPort = loopbackPort(options.redirectUri);
     const { authorityHost, network, logger } = this.context;
     this.client = new PublicClient({
       clientId,
@@ -71,7 +76,12 @@ export class InteractiveBrowserCredential extends UserCredential {
   }
 
   protected async interact(request: AcquireRequest): Promise<MsalToken> {
-    const { loginHint, domainHint, browser = openSystemBrowser, browserCustomizationOptions } = this.options;
+    const {
+      loginHint,
+      domainHint,
+      browser = openSystemBrowser,
+      browserCustomizationOptions,
+    } = this.options;
     const pending = new PendingSignIn();
     // The wait for the user starts when the page opens.
     let timeout: Subscription | undefined;
@@ -81,20 +91,22 @@ export class InteractiveBrowserCredential extends UserCredential {
       return await this.client.acquireInteractive(request, {
         openBrowser: async (url) => {
           if (pending.open(url)) return;
-          timeout = timer(this.options.timeoutMs ?? DEFAULT_INTERACTIVE_TIMEOUT_MS, this.tokenManager.scheduler).subscribe(() =>
-            pending.cancel('The sign-in timed out.'),
-          );
+          timeout = timer(
+            this.options.timeoutMs ?? DEFAULT_INTERACTIVE_TIMEOUT_MS,
+            this.tokenManager.scheduler,
+          ).subscribe(() => pending.cancel('The sign-in timed out.'));
           await browser(url);
         },
         loginHint,
         domainHint,
         prompt: this.options.prompt ?? (loginHint ? 'login' : 'select_account'),
-        preferredPort: portOf(this.options.redirectUri),
+        preferredPort: this.preferredPort,
         successTemplate: browserCustomizationOptions?.successMessage,
         errorTemplate: browserCustomizationOptions?.errorMessage,
       });
     } catch (error) {
-      if (request.abortSignal.aborted) throw new AbortError('The sign-in was cancelled by the caller.');
+      if (request.abortSignal.aborted)
+        throw new AbortError('The sign-in was cancelled by the caller.');
       throw error;
     } finally {
       timeout?.unsubscribe();
@@ -126,9 +138,26 @@ class PendingSignIn {
   }
 }
 
-function portOf(redirectUri: string | undefined): number | undefined {
+/**
+ * The port of a loopback `redirectUri` (`http://localhost:<port>` or `http://127.0.0.1:<port>`);
+ * anything else is refused, since the sign-in answer must come back to this machine.
+ */
+function loopbackPort(redirectUri: string | undefined): number | undefined {
   if (redirectUri === undefined) return undefined;
-  const port = Number(new URL(redirectUri).port);
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    throw new InvalidArgumentError(
+      `InteractiveBrowserCredential: redirectUri "${redirectUri}" is not a URL.`,
+    );
+  }
+  if (url.protocol !== 'http:' || !['localhost', '127.0.0.1'].includes(url.hostname)) {
+    throw new InvalidArgumentError(
+      'InteractiveBrowserCredential: redirectUri must be a loopback address, http://localhost:<port> or http://127.0.0.1:<port>.',
+    );
+  }
+  const port = Number(url.port);
   return Number.isInteger(port) && port > 0 ? port : undefined;
 }
 

@@ -66,7 +66,9 @@ function onBehalfOfProof(
   now: () => number,
 ): { proof: ClientProof; secrets: string[]; material: string[] } {
   const ways = ['clientSecret', 'certificatePath', 'getAssertion'].filter(
-    (k) => k in options && (options as unknown as Record<string, unknown>)[k] !== undefined,
+    (k) =>
+      k in options &&
+      ![undefined, ''].includes((options as unknown as Record<string, unknown>)[k] as string),
   );
   if (ways.length !== 1) {
     throw new InvalidArgumentError(

@@ -95,17 +95,23 @@ export class MsalNetworkClient implements INetworkModule {
     raw: RawResponse,
     requestBody: string | undefined,
   ): Promise<NetworkResponse<unknown> | undefined> {
+    const deviceCode =
+      requestBody === undefined ? null : new URLSearchParams(requestBody).get('device_code');
+    if (deviceCode !== null && raw.status !== 400) this.slowDowns.delete(deviceCode);
     if (raw.status !== 400 || requestBody === undefined) return undefined;
-    const form = new URLSearchParams(requestBody);
-    const deviceCode = form.get('device_code');
     if (deviceCode === null) return undefined;
     let body: { error?: unknown };
+    // Any answer other than "keep waiting" ends this device code's polling.
+    const done = (): undefined => {
+      this.slowDowns.delete(deviceCode);
+      return undefined;
+    };
     try {
       body = JSON.parse(raw.text) as { error?: unknown };
     } catch {
-      return undefined;
+      return done();
     }
-    if (body.error !== 'authorization_pending' && body.error !== 'slow_down') return undefined;
+    if (body.error !== 'authorization_pending' && body.error !== 'slow_down') return done();
     if (body.error === 'slow_down')
       this.slowDowns.set(deviceCode, (this.slowDowns.get(deviceCode) ?? 0) + SLOW_DOWN_STEP_MS);
     const extra = this.slowDowns.get(deviceCode) ?? 0;
@@ -170,9 +176,19 @@ export class MsalNetworkClient implements INetworkModule {
           let size = 0;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size > MAX_BODY_BYTES)
-              req.destroy(new Error(`response larger than ${MAX_BODY_BYTES} bytes`));
-            else chunks.push(chunk);
+            if (size <= MAX_BODY_BYTES) {
+              chunks.push(chunk);
+              return;
+            }
+            // Not a network fault and not worth retrying: the answer itself is unacceptable.
+            reject(
+              carryThroughMsal(
+                new InvalidResponseError(
+                  `${method} ${stripQuery(url)} answered with more than ${MAX_BODY_BYTES} bytes.`,
+                ),
+              ),
+            );
+            req.destroy();
           });
           res.on('end', () =>
             resolve({
