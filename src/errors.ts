@@ -27,6 +27,11 @@ export interface IdentityErrorOptions {
   cause?: unknown;
   /** For transient failures: how long the authority asked us to wait (Retry-After), in ms. */
   retryAfterMs?: number;
+  /**
+   * Overrides whether the failure is worth retrying: false once a credential has already retried
+   * it as far as its own policy goes, so the engine does not retry the retries.
+   */
+  transient?: boolean;
 }
 
 /** The base of every error this library throws. */
@@ -77,7 +82,7 @@ export class AuthenticationError extends IdentityError {
     );
     this.statusCode = statusCode;
     this.errorResponse = errorResponse;
-    this.transient = isTransientStatus(statusCode);
+    this.transient = options.transient ?? isTransientStatus(statusCode);
   }
 }
 
@@ -121,7 +126,12 @@ export class InvalidResponseError extends IdentityError {
 export class NetworkError extends IdentityError {
   readonly code = 'ERR_NETWORK' as const;
   override readonly name = 'NetworkError';
-  override readonly transient = true;
+  override readonly transient: boolean;
+
+  constructor(message: string, options: IdentityErrorOptions = {}) {
+    super(message, options);
+    this.transient = options.transient ?? true;
+  }
 }
 
 /** The caller's `abortSignal` fired. Named as `@azure/abort-controller`'s error. */

@@ -86,3 +86,9 @@ export {
 export type { AuthenticationRecord } from './credentials/authenticationRecord.js';
 export { MemoryMsalCacheStore } from './cache/msalCacheStore.js';
 export type { MsalCacheStore } from './cache/msalCacheStore.js';
+export { ManagedIdentityCredential } from './credentials/managedIdentity/managedIdentityCredential.js';
+export type { ManagedIdentityCredentialOptions } from './credentials/managedIdentity/managedIdentityCredential.js';
+export { WorkloadIdentityCredential } from './credentials/workloadIdentityCredential.js';
+export type { WorkloadIdentityCredentialOptions } from './credentials/workloadIdentityCredential.js';
+export { AzurePipelinesCredential } from './credentials/azurePipelinesCredential.js';
+export type { AzurePipelinesCredentialOptions } from './credentials/azurePipelinesCredential.js';

@@ -1,6 +1,6 @@
 import type { AccessToken } from '@azure/core-auth';
 import { randomUUID } from 'node:crypto';
-import { CredentialUnavailableError } from '../errors.js';
+import { CredentialUnavailableError, isIdentityError } from '../errors.js';
 import type { AcquireRequest } from '../streams/tokenManager.js';
 import { ConfidentialCredential } from './confidentialCredential.js';
 import { requireArguments } from './credentialContext.js';
@@ -56,6 +56,8 @@ export function assertionFromCallback(
     try {
       assertion = await getAssertion();
     } catch (error) {
+      // Our own typed errors (a missing token file...) are safe to pass on as they are.
+      if (isIdentityError(error)) throw error;
       // The callback's own message may quote what it read (a token file): name the failure only.
       const what =
         error instanceof Error ? ((error as { code?: unknown }).code ?? error.name) : typeof error;

@@ -89,7 +89,8 @@ export const DEFAULT_KEEP_WARM_MS = 10 * 60_000;
 export class TokenManager {
   readonly scheduler: SchedulerLike;
   readonly policy: ResolvedRefreshPolicy;
-  private readonly random: RandomSource;
+  /** The jitter source, for credentials' own retries. */
+  readonly random: RandomSource;
   private readonly keepWarmMs: number;
   private readonly cache: LayeredCache;
   private readonly streams = new Map<string, KeyStream>();

@@ -1,0 +1,89 @@
+import type { AccessToken } from '@azure/core-auth';
+import type { ObservableInput } from 'rxjs';
+import { AuthenticationError, CredentialUnavailableError, InvalidResponseError } from '../errors.js';
+import { ReactiveCredential } from '../streams/reactiveCredential.js';
+import type { AcquireRequest } from '../streams/tokenManager.js';
+import { acquirerOf } from './chainedTokenCredential.js';
+import { ClientAssertionCredential } from './clientAssertionCredential.js';
+import { requireArguments } from './credentialContext.js';
+import type { MultiTenantCredentialOptions } from './credentialOptions.js';
+import { miRequest } from './managedIdentity/miHttp.js';
+import { bodyExcerpt } from './msal/oauthResponse.js';
+
+/** Options of {@link AzurePipelinesCredential}. */
+export type AzurePipelinesCredentialOptions = MultiTenantCredentialOptions;
+
+/**
+ * Authenticates in an Azure Pipelines job through a service connection with workload identity
+ * federation: for each token request it asks the job's OIDC endpoint (`SYSTEM_OIDCREQUESTURI`) for
+ * a fresh ID token and uses it as the client assertion.
+ *
+ * @example
+ * ```ts
+ * const credential = new AzurePipelinesCredential(tenantId, clientId, serviceConnectionId, process.env.SYSTEM_ACCESSTOKEN!);
+ * ```
+ */
+export class AzurePipelinesCredential extends ReactiveCredential {
+  private readonly inner: ClientAssertionCredential;
+  private readonly oidcRequestUri: string | undefined;
+
+  constructor(
+    tenantId: string,
+    clientId: string,
+    serviceConnectionId: string,
+    systemAccessToken: string,
+    options: AzurePipelinesCredentialOptions = {},
+  ) {
+    const kind = 'AzurePipelinesCredential';
+    requireArguments(kind, { tenantId, clientId, serviceConnectionId, systemAccessToken });
+    super(options);
+    const env = options.env ?? process.env;
+    this.oidcRequestUri = env.SYSTEM_OIDCREQUESTURI?.trim() || undefined;
+    const getAssertion = (): Promise<string> => this.requestOidcToken(serviceConnectionId, systemAccessToken, options);
+    this.inner = new ClientAssertionCredential(tenantId, clientId, getAssertion, { ...options, env, tokenManager: this.tokenManager });
+    this.bind({ kind, id: [kind, tenantId, clientId, serviceConnectionId].join('|'), label: `${kind}(${clientId})` });
+  }
+
+  protected acquireToken(request: AcquireRequest): ObservableInput<AccessToken> {
+    return acquirerOf(this.inner)(request);
+  }
+
+  /** POSTs to the job's OIDC endpoint; errors carry the status, a redacted excerpt and the trace headers. */
+  private async requestOidcToken(serviceConnectionId: string, systemAccessToken: string, options: AzurePipelinesCredentialOptions): Promise<string> {
+    if (this.oidcRequestUri === undefined) {
+      throw new CredentialUnavailableError('AzurePipelinesCredential is unavailable: SYSTEM_OIDCREQUESTURI is not set (is this an Azure Pipelines job?).');
+    }
+    const url = new URL(this.oidcRequestUri.replace(/\/+$/, ''));
+    url.searchParams.set('api-version', '7.1');
+    url.searchParams.set('serviceConnectionId', serviceConnectionId);
+    const response = await miRequest({
+      method: 'POST',
+      url: url.toString(),
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${systemAccessToken}`, 'X-TFS-FedAuthRedirect': 'Suppress' },
+      timeoutMs: options.requestTimeoutMs ?? 30_000,
+      ca: options.tlsOptions?.ca,
+    });
+    const trace = ['x-vss-e2eid', 'x-msedge-ref'].map((h) => `${h}: ${response.headers[h] ?? '-'}`).join(', ');
+    if (response.status !== 200) {
+      throw new AuthenticationError(response.status, {
+        error: 'oidc_token_request_failed',
+        errorDescription: `Azure Pipelines' OIDC endpoint answered ${response.status} (${trace}): ${bodyExcerpt(response.text.split(systemAccessToken).join('[REDACTED]'))}`,
+      });
+    }
+    let token: unknown;
+    try {
+      token = (JSON.parse(response.text) as { oidcToken?: unknown }).oidcToken;
+    } catch {
+      token = undefined;
+    }
+    if (typeof token !== 'string' || token === '') {
+      throw new InvalidResponseError(`Azure Pipelines' OIDC endpoint answered 200 without an "oidcToken" (${trace}): ${bodyExcerpt(response.text)}`);
+    }
+    return token;
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.inner.close();
+  }
+}

@@ -1,0 +1,153 @@
+import type { AccessToken } from '@azure/core-auth';
+import { catchError, defer, from, Observable, retry, switchMap, throwError, timer } from 'rxjs';
+import { AuthenticationError, CredentialUnavailableError, InvalidArgumentError, NetworkError } from '../../errors.js';
+import { wallClockNow } from '../../streams/clock.js';
+import { ReactiveCredential } from '../../streams/reactiveCredential.js';
+import type { AcquireRequest } from '../../streams/tokenManager.js';
+import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
+import type { TokenCredentialOptions } from '../credentialOptions.js';
+import { defaultArcKeyDirectory, readArcChallenge } from './azureArcChallenge.js';
+import { miRequest, networkCode, UNREACHABLE_CODES, type MiResponse } from './miHttp.js';
+import { parseMiResponse } from './miResponse.js';
+import { miRetryDelay } from './retryPolicy.js';
+import { detectSource, IMDS_TOKEN_PATH, notThere, scopeToResource, type ManagedIdentityId, type MiSource } from './sources.js';
+
+/** Options of {@link ManagedIdentityCredential}. */
+export interface ManagedIdentityCredentialOptions extends TokenCredentialOptions {
+  /** A user-assigned identity by client id. Only one of clientId, resourceId, objectId. */
+  clientId?: string;
+  /** A user-assigned identity by Azure resource id. */
+  resourceId?: string;
+  /** A user-assigned identity by object (principal) id. */
+  objectId?: string;
+  /** Retries of transient answers. Default: IMDS 5 from 800 ms; other hosts 3 from 1 s. */
+  retryOptions?: { maxRetries?: number };
+  /**
+   * Before the first IMDS request, a quick probe (no retries) that tells within `timeoutMs`
+   * whether IMDS is there at all, so a chain moves on at once on a laptop. Default off;
+   * `DefaultAzureCredential` turns it on. The answer is remembered.
+   */
+  probeImds?: boolean | { timeoutMs?: number };
+  /** Where Azure Arc's agent writes challenge keys. Default: the platform's agent directory. */
+  arcKeyDirectory?: string;
+}
+
+export const DEFAULT_IMDS_PROBE_TIMEOUT_MS = 1_000;
+
+/**
+ * Authenticates as the managed identity of the Azure host the code runs on: Service Fabric,
+ * App Service and Functions, Azure Machine Learning, Cloud Shell, Azure Arc, or IMDS (virtual
+ * machines, scale sets, AKS nodes), detected from the environment in that order. Acquisition only:
+ * caching and refresh (at half the lifetime for tokens longer than two hours) are the engine's.
+ *
+ * @example
+ * ```ts
+ * const systemAssigned = new ManagedIdentityCredential();
+ * const userAssigned = new ManagedIdentityCredential({ clientId: '<client id>' });
+ * ```
+ */
+export class ManagedIdentityCredential extends ReactiveCredential {
+  private readonly source: MiSource;
+  private readonly id: ManagedIdentityId | undefined;
+  private readonly options: ManagedIdentityCredentialOptions;
+  private probe: Promise<void> | undefined;
+
+  constructor(clientId?: string, options?: ManagedIdentityCredentialOptions);
+  constructor(options?: ManagedIdentityCredentialOptions);
+  constructor(clientIdOrOptions?: string | ManagedIdentityCredentialOptions, maybeOptions: ManagedIdentityCredentialOptions = {}) {
+    const options = typeof clientIdOrOptions === 'string' ? { ...maybeOptions, clientId: clientIdOrOptions } : (clientIdOrOptions ?? {});
+    super(options);
+    this.options = options;
+    const env = options.env ?? process.env;
+    this.logger = createLogger('ManagedIdentityCredential', { level: options.loggingOptions?.logLevel ?? logLevelFromEnv(env), sink: options.loggingOptions?.sink });
+    this.id = selectedIdentity(options);
+    this.source = detectSource(env);
+    const arc = options.arcKeyDirectory ?? defaultArcKeyDirectory(process.platform, env);
+    this.options = { ...options, arcKeyDirectory: arc };
+    const idText = this.id === undefined ? 'system' : Object.entries(this.id)[0]!.join('=');
+    this.bind({
+      kind: 'ManagedIdentityCredential',
+      id: `ManagedIdentityCredential|${this.source.name}|${this.source.endpoint}|${idText}`,
+      label: `ManagedIdentityCredential(${this.source.name}, ${idText})`,
+    });
+  }
+
+  protected acquireToken(request: AcquireRequest): Observable<AccessToken> {
+    const resource = scopeToResource(request.scopes);
+    const schedule = this.source.retry;
+    const maxRetries = this.options.retryOptions?.maxRetries ?? schedule.maxRetries;
+    return defer(() => from(this.probeOnce(request.abortSignal))).pipe(
+      switchMap(() => defer(() => this.attempt(resource, request.abortSignal))),
+      retry({
+        count: maxRetries,
+        delay: (error: unknown, count: number) => {
+          if (!(error instanceof AuthenticationError) || !schedule.retries(error.statusCode)) return throwError(() => error);
+          const delay = miRetryDelay(schedule, count - 1, error.statusCode, this.tokenManager.random, error.retryAfterMs);
+          return timer(delay, this.tokenManager.scheduler);
+        },
+      }),
+      // Retried as far as the source's policy goes: the engine must not retry the retries.
+      catchError((error: unknown) => {
+        if (!(error instanceof AuthenticationError) || !error.transient) return throwError(() => error);
+        const { statusCode, errorResponse, retryAfterMs } = error;
+        return throwError(() => new AuthenticationError(statusCode, errorResponse, { cause: error, retryAfterMs, transient: false }));
+      }),
+    );
+  }
+
+  /** One request (two for Arc's challenge), mapped to a token or a typed error. */
+  private async attempt(resource: string, signal: AbortSignal): Promise<AccessToken> {
+    const spec = this.source.request(resource, this.id);
+    const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
+    const send = (extra: Record<string, string> = {}): Promise<MiResponse> =>
+      miRequest({ ...spec, headers: { ...spec.headers, ...extra }, timeoutMs, ca: this.options.tlsOptions?.ca, signal }).catch(
+        (error: unknown) => {
+          throw this.unreachable(error) ?? error;
+        },
+      );
+    let response = await send();
+    if (this.source.name === 'AzureArc' && response.status === 401) {
+      const key = await readArcChallenge(response, this.options.arcKeyDirectory);
+      response = await send({ Authorization: `Basic ${key}` });
+    }
+    if (response.status === 403 && /unreachable/i.test(response.text)) {
+      throw notThere(this.source, 'the network is unreachable (a container without a managed identity endpoint)');
+    }
+    return parseMiResponse(response, wallClockNow(), `ManagedIdentityCredential (${this.source.name})`);
+  }
+
+  /** IMDS only, once per credential: a quick probe without retries. */
+  private probeOnce(signal: AbortSignal): Promise<void> {
+    const setting = this.options.probeImds;
+    if (setting === undefined || setting === false || this.source.name !== 'Imds') return Promise.resolve();
+    const timeoutMs = typeof setting === 'object' ? (setting.timeoutMs ?? DEFAULT_IMDS_PROBE_TIMEOUT_MS) : DEFAULT_IMDS_PROBE_TIMEOUT_MS;
+    this.probe ??= miRequest({ method: 'GET', url: this.source.endpoint, headers: { Accept: 'application/json' }, timeoutMs, signal }).then(
+      (response) => {
+        if (response.status === 403 && /unreachable/i.test(response.text)) throw notThere(this.source, 'the network is unreachable');
+      },
+      (error: unknown) => {
+        throw notThere(this.source, `the probe got no answer within ${timeoutMs} ms (${networkCode(error) ?? 'error'})`);
+      },
+    );
+    return this.probe;
+  }
+
+  /** A request that got no answer because nothing is there: the credential is unavailable. */
+  private unreachable(error: unknown): CredentialUnavailableError | undefined {
+    const code = networkCode(error);
+    if (!(error instanceof NetworkError) || code === undefined || !UNREACHABLE_CODES.has(code)) return undefined;
+    return notThere(this.source, code);
+  }
+}
+
+function selectedIdentity(options: ManagedIdentityCredentialOptions): ManagedIdentityId | undefined {
+  const given = (['clientId', 'resourceId', 'objectId'] as const).filter((k) => options[k] !== undefined && options[k] !== '');
+  if (given.length > 1) {
+    throw new InvalidArgumentError(`ManagedIdentityCredential: specify only one of clientId, resourceId or objectId (got ${given.join(', ')}).`);
+  }
+  const [kind] = given;
+  if (kind === undefined) return undefined;
+  return { [kind]: options[kind]! } as ManagedIdentityId;
+}
+
+export { IMDS_TOKEN_PATH };

@@ -1,0 +1,48 @@
+import type { RandomSource } from '../../streams/clock.js';
+
+/** How a managed identity source retries answers that may succeed later. */
+export interface RetrySchedule {
+  /** Statuses worth another try. */
+  retries(status: number): boolean;
+  maxRetries: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** A longer first delay for some statuses (IMDS 410 while it restarts). */
+  initialDelayFor?(status: number): number | undefined;
+}
+
+/**
+ * IMDS: 404 (identity not yet provisioned), 410 (IMDS restarting), 429 and 5xx; five retries
+ * from 800 ms doubling to 64 s. After a 410 the first delay is 6 s, so that with the jitter's
+ * worst case (half of each delay, the last one capped) the retries still span more than the 70 s
+ * IMDS may take to come back: 3 + 6 + 12 + 24 + 32 = 77 s.
+ */
+export const IMDS_RETRY: RetrySchedule = {
+  retries: (status) => status === 404 || status === 410 || status === 429 || status >= 500,
+  maxRetries: 5,
+  initialDelayMs: 800,
+  maxDelayMs: 64_000,
+  initialDelayFor: (status) => (status === 410 ? 6_000 : undefined),
+};
+
+/** Other hosts' endpoints (App Service, Service Fabric, Arc...): three retries from 1 s, as msal-node. */
+export const HOST_RETRY: RetrySchedule = {
+  retries: (status) => [404, 408, 429, 500, 503, 504].includes(status),
+  maxRetries: 3,
+  initialDelayMs: 1_000,
+  maxDelayMs: 4_000,
+};
+
+/** The delay before retry `attempt` (0-based): exponential, capped, jittered in [d/2, d], never below Retry-After. */
+export function miRetryDelay(
+  schedule: RetrySchedule,
+  attempt: number,
+  status: number,
+  random: RandomSource,
+  retryAfterMs?: number,
+): number {
+  const initial = schedule.initialDelayFor?.(status) ?? schedule.initialDelayMs;
+  const exponential = Math.min(schedule.maxDelayMs, initial * 2 ** attempt);
+  const jittered = exponential / 2 + (random() * exponential) / 2;
+  return Math.max(Math.round(jittered), retryAfterMs ?? 0);
+}

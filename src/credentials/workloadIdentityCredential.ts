@@ -1,0 +1,76 @@
+import type { AccessToken } from '@azure/core-auth';
+import type { ObservableInput } from 'rxjs';
+import { CredentialUnavailableError } from '../errors.js';
+import { wallClockNow } from '../streams/clock.js';
+import { ReactiveCredential } from '../streams/reactiveCredential.js';
+import type { AcquireRequest } from '../streams/tokenManager.js';
+import { acquirerOf } from './chainedTokenCredential.js';
+import { ClientAssertionCredential } from './clientAssertionCredential.js';
+import type { MultiTenantCredentialOptions } from './credentialOptions.js';
+import { FederatedTokenFile } from './federatedTokenFile.js';
+
+/** Options of {@link WorkloadIdentityCredential}; each defaults to its environment variable. */
+export interface WorkloadIdentityCredentialOptions extends MultiTenantCredentialOptions {
+  /** Default `AZURE_TENANT_ID`. */
+  tenantId?: string;
+  /** Default `AZURE_CLIENT_ID`. */
+  clientId?: string;
+  /** Default `AZURE_FEDERATED_TOKEN_FILE`. */
+  tokenFilePath?: string;
+}
+
+/**
+ * Authenticates a Kubernetes workload with Microsoft Entra Workload ID: the projected service
+ * account token in `AZURE_FEDERATED_TOKEN_FILE` is the client assertion. The file is read again
+ * when it changes and at least every five minutes. Incomplete configuration or a missing or empty
+ * file gives `CredentialUnavailableError` naming what is missing.
+ *
+ * @example
+ * ```ts
+ * const credential = new WorkloadIdentityCredential(); // AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE
+ * ```
+ */
+export class WorkloadIdentityCredential extends ReactiveCredential {
+  private readonly inner: ClientAssertionCredential | undefined;
+  private readonly missing: string[];
+
+  constructor(options: WorkloadIdentityCredentialOptions = {}) {
+    super(options);
+    const env = options.env ?? process.env;
+    const tenantId = options.tenantId ?? env.AZURE_TENANT_ID;
+    const clientId = options.clientId ?? env.AZURE_CLIENT_ID;
+    const path = options.tokenFilePath ?? env.AZURE_FEDERATED_TOKEN_FILE;
+    this.missing = [
+      !tenantId && 'tenantId (AZURE_TENANT_ID)',
+      !clientId && 'clientId (AZURE_CLIENT_ID)',
+      !path && 'tokenFilePath (AZURE_FEDERATED_TOKEN_FILE)',
+    ].filter((m): m is string => typeof m === 'string');
+    if (tenantId && clientId && path) {
+      const file = new FederatedTokenFile(path, wallClockNow);
+      this.inner = new ClientAssertionCredential(tenantId, clientId, () => file.read(), {
+        ...options,
+        env,
+        tokenManager: this.tokenManager,
+      });
+    }
+    this.bind({
+      kind: 'WorkloadIdentityCredential',
+      id: ['WorkloadIdentityCredential', tenantId, clientId, path].join('|'),
+      label: `WorkloadIdentityCredential(${clientId ?? 'unconfigured'})`,
+    });
+  }
+
+  protected acquireToken(request: AcquireRequest): ObservableInput<AccessToken> {
+    if (this.inner === undefined) {
+      throw new CredentialUnavailableError(
+        `WorkloadIdentityCredential is unavailable: missing ${this.missing.join(', ')}. See https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot`,
+      );
+    }
+    return acquirerOf(this.inner)(request);
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.inner?.close();
+  }
+}
