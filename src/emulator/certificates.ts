@@ -108,6 +108,33 @@ export async function issueServerCertificate(
   return { certPem: cert.toString('pem'), keyPem: await exportPrivateKey(keys.privateKey) };
 }
 
+/**
+ * Creates a self-signed RSA-2048 server certificate (serverAuth) for the given SANs, as a Service
+ * Fabric node presents: trusted by no CA, so clients pin it (by thumbprint, or as their only CA).
+ */
+export async function createSelfSignedServerCertificate(
+  options: ServerCertificateOptions = {},
+): Promise<CertificatePair> {
+  const keys = await generateRsaKeys();
+  const { notBefore, notAfter } = validity(options.validDays);
+  const names = subjectAltNames(options);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: `CN=${names[0]?.value ?? 'localhost'}`,
+    notBefore,
+    notAfter,
+    keys,
+    signingAlgorithm: RSA_ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(names),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { certPem: cert.toString('pem'), keyPem: await exportPrivateKey(keys.privateKey) };
+}
+
 /** Options of {@link issueClientCertificate}. */
 export interface ClientCertificateOptions {
   /** The subject's common name, default `reactive-identity emulator client`. */

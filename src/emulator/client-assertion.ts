@@ -1,27 +1,28 @@
 /**
  * Client assertions (RFC 7523 `private_key_jwt`): signature with a registered certificate,
- * audience, issuer, subject, validity and `jti` replay.
+ * audience, issuer, subject, validity and `jti` replay; federated assertions are handed over.
  *
  * @packageDocumentation
  */
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
+import { checkAssertionTimes } from './assertion-times.js';
 import { clientErrors } from './client-errors.js';
 import type { EmulatorContext } from './context.js';
 import type { ClientKey, RegisteredApp } from './directory.js';
 import { aadErrors } from './error-catalog.js';
 import type { AadErrorSpec } from './error-catalog.js';
-import { entraTimestamp } from './ids.js';
+import { isFederatedAssertion, verifyFederatedAssertion } from './federated.js';
 import { parseClaims } from './signing.js';
 
 /** The only `client_assertion_type` Entra accepts. */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const ALGORITHMS: readonly string[] = ['RS256', 'PS256'];
-const NBF_LEEWAY_SECONDS = 300;
 
 /**
  * Verifies the `client_assertion` of `form` for `app`, presented on the token endpoint of
- * `tenant`; records its `jti`. Undefined when it authenticates the client.
+ * `tenant`; records its `jti`. Undefined when it authenticates the client. An assertion whose
+ * `iss` is not the client id is a federated one: see {@link verifyFederatedAssertion}.
  */
 export async function verifyClientAssertion(
   ctx: EmulatorContext,
@@ -34,6 +35,7 @@ export async function verifyClientAssertion(
   if (type === undefined) return aadErrors.missingParameter('client_assertion_type');
   if (type !== JWT_BEARER_ASSERTION_TYPE) return clientErrors.assertionTypeInvalid();
   if (!assertion) return aadErrors.missingParameter('client_assertion');
+  if (isFederatedAssertion(app, assertion)) return verifyFederatedAssertion(ctx, app, assertion);
   const header = readHeader(assertion);
   if (!header) return clientErrors.assertionMalformed();
   if (!ALGORITHMS.includes(header.alg ?? '')) {
@@ -117,7 +119,10 @@ function checkClaims(
   if (claims.iss?.toLowerCase() !== clientId || claims.sub?.toLowerCase() !== clientId) {
     return clientErrors.applicationMismatch();
   }
-  return checkTimes(ctx, claims) ?? (claims.jti ? undefined : clientErrors.missingClaim('jti'));
+  return (
+    checkAssertionTimes(ctx.now(), claims) ??
+    (claims.jti ? undefined : clientErrors.missingClaim('jti'))
+  );
 }
 
 /** The token endpoint of the path tenant (or the app's tenant), or its v2 issuer. */
@@ -134,17 +139,6 @@ function audienceMatches(
   const lowered = new Set(expected.map((value) => value.toLowerCase()));
   const given = Array.isArray(aud) ? aud : [aud];
   return given.some((value) => typeof value === 'string' && lowered.has(value.toLowerCase()));
-}
-
-/** `exp` in the future; `nbf`, if any, at most 5 minutes ahead. */
-function checkTimes(ctx: EmulatorContext, claims: JWTPayload): AadErrorSpec | undefined {
-  const { exp, nbf } = claims;
-  if (typeof exp !== 'number') return clientErrors.missingClaim('exp');
-  const now = ctx.now() / 1000;
-  const early = typeof nbf === 'number' && nbf > now + NBF_LEEWAY_SECONDS;
-  if (exp > now && !early) return undefined;
-  const from = typeof nbf === 'number' ? entraTimestamp(nbf * 1000) : 'not set';
-  return clientErrors.outsideValidity(entraTimestamp(now * 1000), from, entraTimestamp(exp * 1000));
 }
 
 function recordJti(

@@ -58,7 +58,7 @@ export async function authenticateClient(
     if (options.allowPublic && app.publicClient) return { app, acr: '0' };
     return (options.missing ?? clientErrors.credentialRequired)();
   }
-  if (app.publicClient && app.clientSecret === undefined && app.keys.length === 0) {
+  if (app.publicClient && !hasCredential(app)) {
     return clientErrors.publicClientWithCredential();
   }
   if (hasAssertion) {
@@ -66,6 +66,12 @@ export async function authenticateClient(
     return error ?? { app, acr: '2' };
   }
   return secretMatches(app, secret) ? { app, acr: '1' } : aadErrors.invalidSecret(clientId);
+}
+
+/** Whether the app has a secret, a certificate or a federated credential (is confidential). */
+function hasCredential(app: RegisteredApp): boolean {
+  const federated = app.federatedCredentials ?? [];
+  return app.clientSecret !== undefined || app.keys.length > 0 || federated.length > 0;
 }
 
 /** Whether `outcome` is an authenticated client rather than an error. */

@@ -7,6 +7,8 @@ import { spec } from './error-catalog.js';
 import type { AadErrorSpec } from './error-catalog.js';
 
 const CERT_DOCS = 'Review the documentation at https://aka.ms/certCreds .';
+const FEDERATION_DOCS =
+  'https://learn.microsoft.com/entra/workload-id/workload-identity-federation';
 
 /** Errors of client authentication; none echoes a secret or an assertion. */
 export const clientErrors = {
@@ -94,4 +96,26 @@ export const clientErrors = {
       700026,
       "Client assertion has already been used: its 'jti' claim must be unique for each request.",
     ),
+  /** A federated assertion no federated credential of the app matches by issuer and subject. */
+  federatedNoMatch: (issuer: string, subject: string, audience: string): AadErrorSpec =>
+    spec(
+      400,
+      'invalid_request',
+      70021,
+      'No matching federated identity record found for presented assertion. Assertion Issuer: ' +
+        `'${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audience}'. ` +
+        FEDERATION_DOCS,
+    ),
+  /** A federated credential matches issuer and subject, but not the assertion's audience. */
+  federatedAudience: (audience: string): AadErrorSpec =>
+    spec(
+      400,
+      'invalid_request',
+      700212,
+      'No matching federated identity record found for presented assertion audience ' +
+        `'${audience}'. ${FEDERATION_DOCS}`,
+    ),
+  /** A federated assertion not signed with the issuer's (here: the emulator's) key. */
+  federatedSignature: (): AadErrorSpec =>
+    spec(401, 'invalid_client', 700027, 'Client assertion failed signature validation.'),
 };

@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 import type { Directory } from './directory.js';
+import type { FederatedIssuers } from './federation-types.js';
+import type { PipelinesState } from './pipelines-state.js';
 import type { AadErrorSpec } from './error-catalog.js';
 import type { AuthorizationCodeRecord, RefreshTokenRecord } from './records.js';
 import type { TokenSigner } from './signing.js';
@@ -21,6 +23,8 @@ export interface Lifetimes {
   /** The device code polling interval. */
   deviceCodeInterval: number;
   refreshToken: number;
+  /** Managed identity tokens; mutable through `managedIdentity.setTokenLifetime`. */
+  managedIdentity: number;
 }
 
 /** What the emulator remembers between requests. */
@@ -52,6 +56,10 @@ export interface EmulatorContext {
   grants: GrantStores;
   /** Whether a client assertion's `jti` may be used only once. */
   rejectReplayedAssertions: boolean;
+  /** The federated issuers the emulator plays. */
+  issuers: FederatedIssuers;
+  /** The Azure Pipelines job and its service connections. */
+  pipelines: PipelinesState;
 }
 
 /** One parsed request. */
@@ -72,6 +80,16 @@ export interface Reply {
   status: number;
   body: object | string;
   headers?: Record<string, string>;
+}
+
+/** What a listener serves: route names for paths, answers, and injected fault replies. */
+export interface Router {
+  /** The route a path (no query string) names, and its tenant segment (`''` when none). */
+  match(path: string): { route: string; tenant: string };
+  /** Answers a call on `route`. */
+  answer(route: string, call: Call): Promise<Reply>;
+  /** The reply of an injected `status` fault on `route`, in that route's error style. */
+  faultReply(route: string, call: Call, status: number): Reply;
 }
 
 /** What a handler returns: a reply, or an error for the dispatcher to render. */

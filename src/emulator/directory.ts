@@ -95,7 +95,11 @@ export function passwordMatches(user: RegisteredUser, presented: string | undefi
   return constantTimeEquals(user.password, presented);
 }
 
-function constantTimeEquals(expected: string | undefined, presented: string | undefined): boolean {
+/** Compares two secrets in constant time (of their SHA-256); false when either is absent. */
+export function constantTimeEquals(
+  expected: string | undefined,
+  presented: string | undefined,
+): boolean {
   if (expected === undefined || presented === undefined) return false;
   return timingSafeEqual(digest(expected), digest(presented));
 }

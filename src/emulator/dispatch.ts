@@ -5,17 +5,31 @@
  */
 import { authorizeEndpoint, programmaticAuthorize } from './authorize-endpoint.js';
 import { errorEnvironment, isReply } from './context.js';
-import type { Call, EmulatorContext, Outcome, Reply } from './context.js';
+import type { Call, EmulatorContext, Outcome, Reply, Router } from './context.js';
 import { deviceCodeEndpoint } from './device-flow.js';
 import { deviceLoginEndpoint } from './device-login.js';
 import { isMultiTenantAlias } from './directory.js';
-import { aadErrors } from './error-catalog.js';
+import { aadErrors, faultError } from './error-catalog.js';
 import { aadErrorReply } from './errors.js';
 import { instanceDiscovery, jwksDocument, openidConfiguration } from './metadata.js';
+import { pipelinesEndpoint, pipelinesFault, pipelinesSignIn } from './pipelines.js';
+import { matchRoute } from './routes.js';
 import type { RouteName } from './routes.js';
 import { tokenEndpoint } from './token-endpoint.js';
 
 export { errorEnvironment } from './context.js';
+
+/** The main HTTPS listener's router: the authority and the Azure Pipelines endpoint. */
+export function authorityRouter(ctx: EmulatorContext): Router {
+  return {
+    match: matchRoute,
+    answer: (route, call) => dispatch(ctx, route as RouteName, call),
+    faultReply: (route, call, status) =>
+      route === 'pipelines' || route === 'pipelines-signin'
+        ? pipelinesFault(ctx.now(), status)
+        : aadErrorReply(faultError(status), errorEnvironment(ctx, call)),
+  };
+}
 
 /** Answers `call` on `route`; errors come back rendered as Entra renders them. */
 export async function dispatch(ctx: EmulatorContext, route: RouteName, call: Call): Promise<Reply> {
@@ -25,6 +39,8 @@ export async function dispatch(ctx: EmulatorContext, route: RouteName, call: Cal
 
 async function answer(ctx: EmulatorContext, route: RouteName, call: Call): Promise<Outcome> {
   if (route === 'notfound') return aadErrors.notFound(call.path);
+  if (route === 'pipelines') return pipelinesEndpoint(ctx, call);
+  if (route === 'pipelines-signin') return pipelinesSignIn(ctx.now());
   if (route === 'token') return tokenEndpoint(ctx, call);
   if (route === 'authorize') {
     const control = call.path.startsWith('/_emulator/');

@@ -6,9 +6,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Call, EmulatorContext, Reply } from './context.js';
-import { dispatch, errorEnvironment } from './dispatch.js';
-import { aadErrors, faultError } from './error-catalog.js';
+import type { Call, EmulatorContext, Reply, Router } from './context.js';
+import { authorityRouter } from './dispatch.js';
+import { aadErrors } from './error-catalog.js';
 import { aadErrorReply } from './errors.js';
 import type { FaultInjector } from './faults.js';
 import {
@@ -21,8 +21,6 @@ import {
 } from './http.js';
 import { randomGuid } from './ids.js';
 import type { RequestRecorder } from './recorder.js';
-import { matchRoute } from './routes.js';
-import type { RouteName } from './routes.js';
 import type { FaultRule } from './types.js';
 
 /** A malformed token response, for `garbage` faults. */
@@ -37,23 +35,27 @@ export interface HandlerDependencies {
   latencyMs: number;
   /** Aborted when the emulator stops: pending delays end and their sockets close. */
   signal: AbortSignal;
+  /** What the listener serves; default: the authority (and the Azure Pipelines endpoint). */
+  router?: Router;
 }
 
-/** Creates the `request` listener of the HTTPS server. */
+/** Creates the `request` listener of an HTTP(S) server. */
 export function createRequestHandler(
   deps: HandlerDependencies,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const router = deps.router ?? authorityRouter(deps.ctx);
   return (req, res) => {
-    handle(deps, req, res).catch((error: unknown) => fail(deps.ctx, req, res, error));
+    handle(deps, router, req, res).catch((error: unknown) => fail(deps.ctx, req, res, error));
   };
 }
 
 async function handle(
   deps: HandlerDependencies,
+  router: Router,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const { route, call } = await parseCall(req);
+  const { route, call } = await parseCall(router, req);
   deps.recorder.record({ route, ...recordable(call) });
   const fault = deps.faults.take(route);
   const delay = deps.latencyMs + (fault?.latencyMs ?? 0);
@@ -62,13 +64,16 @@ async function handle(
     resetSocket(req.socket);
     return;
   }
-  const reply = faultReply(deps.ctx, call, fault) ?? (await dispatch(deps.ctx, route, call));
+  const reply = faultReply(router, route, call, fault) ?? (await router.answer(route, call));
   writeReply(res, reply, responseHeaders(call, fault));
 }
 
-async function parseCall(req: IncomingMessage): Promise<{ route: RouteName; call: Call }> {
+async function parseCall(
+  router: Router,
+  req: IncomingMessage,
+): Promise<{ route: string; call: Call }> {
   const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-  const { route, tenant } = matchRoute(url.pathname);
+  const { route, tenant } = router.match(url.pathname);
   const body = await readBody(req);
   const headers = flattenHeaders(req.headers);
   const query = parseForm(url.search);
@@ -102,10 +107,13 @@ function recordable(call: Call): Omit<Call, 'tenant' | 'correlationId'> {
   return { method, path, query, headers, form };
 }
 
-function faultReply(ctx: EmulatorContext, call: Call, fault?: FaultRule): Reply | undefined {
-  if (fault?.status !== undefined) {
-    return aadErrorReply(faultError(fault.status), errorEnvironment(ctx, call));
-  }
+function faultReply(
+  router: Router,
+  route: string,
+  call: Call,
+  fault?: FaultRule,
+): Reply | undefined {
+  if (fault?.status !== undefined) return router.faultReply(route, call, fault.status);
   return fault?.garbage ? { status: 200, body: GARBAGE_BODY } : undefined;
 }
 

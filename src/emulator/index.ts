@@ -35,3 +35,26 @@ export type {
 } from './certificates.js';
 export { JWT_BEARER_ASSERTION_TYPE } from './client-assertion.js';
 export { DeviceCodeDecisionError } from './device-flow.js';
+export { createSelfSignedServerCertificate } from './certificates.js';
+export { FEDERATED_TOKEN_AUDIENCE } from './federation-types.js';
+export type {
+  FederatedCredential,
+  FederatedIssuers,
+  FederatedTokenOptions,
+  PipelinesEmulator,
+  PipelinesOptions,
+  ServiceConnection,
+} from './federation-types.js';
+export {
+  EMULATOR_SYSTEM_ASSIGNED_IDENTITY,
+  EMULATOR_USER_ASSIGNED_IDENTITIES,
+} from './mi-identities.js';
+export { MANAGED_IDENTITY_SOURCES } from './mi-types.js';
+export type {
+  ExpiresOnStyle,
+  ManagedIdentity,
+  ManagedIdentityEmulator,
+  ManagedIdentityOptions,
+  ManagedIdentitySource,
+  UserAssignedIdentityInput,
+} from './mi-types.js';

@@ -19,6 +19,9 @@ const SECRET_FIELDS: readonly string[] = [
   'device_code',
 ];
 
+/** Headers that carry managed identity secrets: redacted whole. */
+const SECRET_HEADERS: readonly string[] = ['secret', 'x-identity-header'];
+
 /** Counts requests per route and keeps the last 1000, secrets redacted. */
 export class RequestRecorder implements RequestCounters {
   /** The log; the same array for the emulator's lifetime. */
@@ -60,6 +63,7 @@ function redact(request: RecordedRequest): RecordedRequest {
   const headers = { ...request.headers };
   if (headers['authorization'])
     headers['authorization'] = redactAuthorization(headers['authorization']);
+  for (const name of SECRET_HEADERS) if (name in headers) headers[name] = REDACTED;
   return {
     ...request,
     query: redactFields(request.query),

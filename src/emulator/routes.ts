@@ -5,8 +5,9 @@
  */
 
 /**
- * The routes the emulator serves; `notfound` is every other path. `authorize` covers both the
- * authorization endpoint and `POST /_emulator/authorize`.
+ * The routes the main listener serves; `notfound` is every other path. `authorize` covers both
+ * the authorization endpoint and `POST /_emulator/authorize`; `pipelines` is the Azure DevOps
+ * oidctoken endpoint, `pipelines-signin` the sign-in page its redirect names.
  */
 export type RouteName =
   | 'token'
@@ -16,6 +17,8 @@ export type RouteName =
   | 'authorize'
   | 'devicecode'
   | 'devicelogin'
+  | 'pipelines'
+  | 'pipelines-signin'
   | 'notfound';
 
 /** A matched route and the tenant segment of its path. */
@@ -33,6 +36,11 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, RouteName]> = [
   [/^\/([^/]+)\/oauth2\/v2\.0\/devicecode$/i, 'devicecode'],
   [/^\/_emulator\/authorize$/, 'authorize'],
   [/^\/devicelogin$/i, 'devicelogin'],
+  [
+    /^\/([^/]+)\/[^/]+\/_apis\/distributedtask\/hubs\/[^/]+\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/i,
+    'pipelines',
+  ],
+  [/^\/_signin$/i, 'pipelines-signin'],
 ];
 
 /** Matches `path` (no query string) against the known routes; tenantless routes get `''`. */

@@ -1,19 +1,26 @@
 /**
- * Start-up and shutdown of the emulator's HTTPS server on 127.0.0.1.
+ * Start-up and shutdown of the emulator: the authority's HTTPS listener on 127.0.0.1, and the
+ * managed identity listeners.
  *
  * @packageDocumentation
  */
 import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:https';
-import type { Server } from 'node:https';
-import type { Socket } from 'node:net';
-import { createCertificateAuthority, issueServerCertificate } from './certificates.js';
+import {
+  createCertificateAuthority,
+  createSelfSignedServerCertificate,
+  issueServerCertificate,
+} from './certificates.js';
 import type { EmulatorContext } from './context.js';
 import { DeviceCodeStore } from './device-codes.js';
 import { approveDeviceCode, denyDeviceCode } from './device-flow.js';
 import { Directory } from './directory.js';
 import { FaultInjector } from './faults.js';
+import { federatedIssuers, issueFederatedToken } from './federated.js';
 import { createRequestHandler } from './handler.js';
+import { closeListener, listen, LOOPBACK_HOST } from './listener.js';
+import { startManagedIdentity } from './mi-server.js';
+import { PipelinesState } from './pipelines-state.js';
 import { RequestRecorder } from './recorder.js';
 import { createTokenSigner } from './signing.js';
 import type { TokenSigner } from './signing.js';
@@ -21,30 +28,47 @@ import { ExpiringStore } from './store.js';
 import { EMULATOR_TENANT_ID, EMULATOR_TEST_USER } from './types.js';
 import type { Emulator, EmulatorOptions } from './types.js';
 
-const HOST = '127.0.0.1';
 const NINETY_DAYS_SECONDS = 90 * 86_400;
+const SERVER_NAMES = { ipAddresses: [LOOPBACK_HOST], dnsNames: ['localhost'] };
 
-/** Starts an emulator on `https://127.0.0.1:<port>` with a fresh server certificate and key. */
+/**
+ * Starts an emulator on `https://127.0.0.1:<port>` with a fresh server certificate and key, and
+ * its managed identity endpoints (`http://127.0.0.1:<port>`, Service Fabric on HTTPS).
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const directory = createDirectory(options); // first: a malformed certificate throws here
   const ca = options.certificateAuthority ?? (await createCertificateAuthority());
-  const [tls, signer] = await Promise.all([
-    issueServerCertificate(ca, { ipAddresses: [HOST], dnsNames: ['localhost'] }),
+  const [tls, fabricTls, signer] = await Promise.all([
+    issueServerCertificate(ca, SERVER_NAMES),
+    createSelfSignedServerCertificate(SERVER_NAMES),
     createTokenSigner(),
   ]);
-  const server = createServer({ key: tls.keyPem, cert: tls.certPem });
-  const sockets = trackSockets(server);
-  const port = await listen(server, options.port ?? 0);
-  const ctx = createContext(port, directory, signer, options);
-  const recorder = new RequestRecorder();
-  const faults = new FaultInjector(options.random ?? Math.random);
   const aborter = new AbortController();
-  const latencyMs = options.latencyMs ?? 0;
-  const { signal } = aborter;
   // Every delayed response waits on this one signal, so stop() ends them all; many may be pending.
-  setMaxListeners(0, signal);
-  server.on('request', createRequestHandler({ ctx, recorder, faults, latencyMs, signal }));
+  setMaxListeners(0, aborter.signal);
+  const server = createServer({ key: tls.keyPem, cert: tls.certPem });
+  const main = await listen(server, options.port ?? 0);
+  const ctx = createContext(main.port, directory, signer, options);
+  const deps = {
+    ctx,
+    recorder: new RequestRecorder(),
+    faults: new FaultInjector(options.random ?? Math.random),
+    latencyMs: options.latencyMs ?? 0,
+    signal: aborter.signal,
+  };
+  server.on('request', createRequestHandler(deps));
+  const mi = await startManagedIdentity(deps, options.managedIdentity ?? {}, fabricTls).catch(
+    async (error: unknown) => {
+      await closeListener(main);
+      throw error;
+    },
+  );
+  const { recorder, faults } = deps;
   let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    aborter.abort();
+    await Promise.all([closeListener(main), mi.stop()]);
+  };
   return {
     url: ctx.url,
     authorityHost: ctx.url,
@@ -67,7 +91,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       reset: () => recorder.reset(),
     },
     requests: recorder.requests,
-    stop: () => (stopping ??= close(server, sockets, aborter)),
+    managedIdentity: mi.api,
+    pipelines: {
+      oidcRequestUri: `${ctx.url}${ctx.pipelines.oidcPath}`,
+      systemAccessToken: ctx.pipelines.systemAccessToken,
+      registerServiceConnection: (connection) => ctx.pipelines.register(connection),
+      env: () => ({
+        SYSTEM_OIDCREQUESTURI: `${ctx.url}${ctx.pipelines.oidcPath}`,
+        SYSTEM_ACCESSTOKEN: ctx.pipelines.systemAccessToken,
+      }),
+    },
+    issuers: ctx.issuers,
+    issueFederatedToken: (tokenOptions) => issueFederatedToken(ctx, tokenOptions),
+    stop: () => (stopping ??= stop()),
   };
 }
 
@@ -87,9 +123,10 @@ function createContext(
   options: EmulatorOptions,
 ): EmulatorContext {
   const now = options.now ?? Date.now;
+  const url = `https://${LOOPBACK_HOST}:${port}`;
   return {
-    url: `https://${HOST}:${port}`,
-    host: `${HOST}:${port}`,
+    url,
+    host: `${LOOPBACK_HOST}:${port}`,
     directory,
     signer,
     lifetimes: {
@@ -99,6 +136,7 @@ function createContext(
       deviceCode: options.deviceCodeLifetimeSeconds ?? 900,
       deviceCodeInterval: options.deviceCodeIntervalSeconds ?? 5,
       refreshToken: options.refreshTokenLifetimeSeconds ?? NINETY_DAYS_SECONDS,
+      managedIdentity: options.managedIdentityTokenLifetimeSeconds ?? 86400,
     },
     now,
     grants: {
@@ -108,34 +146,7 @@ function createContext(
       assertionIds: new ExpiringStore(now),
     },
     rejectReplayedAssertions: options.rejectReplayedAssertions ?? true,
+    issuers: federatedIssuers(url),
+    pipelines: new PipelinesState(options.pipelines),
   };
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host: HOST }, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
-}
-
-function trackSockets(server: Server): Set<Socket> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  return sockets;
-}
-
-function close(server: Server, sockets: Set<Socket>, aborter: AbortController): Promise<void> {
-  aborter.abort();
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-    sockets.forEach((socket) => socket.destroy());
-  });
 }

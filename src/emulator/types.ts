@@ -4,6 +4,15 @@
  * @packageDocumentation
  */
 
+import type {
+  FederatedCredential,
+  FederatedIssuers,
+  FederatedTokenOptions,
+  PipelinesEmulator,
+  PipelinesOptions,
+} from './federation-types.js';
+import type { ManagedIdentityEmulator, ManagedIdentityOptions } from './mi-types.js';
+
 /** The emulator's home tenant: always known, and the default tenant of registered apps. */
 export const EMULATOR_TENANT_ID = '72f988bf-0000-4000-8000-00000000e1d0';
 
@@ -37,6 +46,12 @@ export interface EmulatorApp {
   tenantId?: string;
   /** A display name, shown on the sign-in page. */
   displayName?: string;
+  /**
+   * Federated identity credentials: a `client_assertion` whose `iss` is not the client id is
+   * accepted when one of these matches its `iss` and `sub` exactly and its `aud` contains the
+   * audience, and it is signed with the emulator's key (see {@link Emulator.issueFederatedToken}).
+   */
+  federatedCredentials?: FederatedCredential[];
 }
 
 /** A user account known to the emulator. */
@@ -74,13 +89,31 @@ export interface PendingDeviceCode {
 
 /** The route names a {@link FaultRule} can target. */
 export type FaultRoute =
-  'token' | 'openid' | 'discovery' | 'jwks' | 'authorize' | 'devicecode' | 'devicelogin' | 'any';
+  | 'token'
+  | 'openid'
+  | 'discovery'
+  | 'jwks'
+  | 'authorize'
+  | 'devicecode'
+  | 'devicelogin'
+  | 'imds'
+  | 'appService'
+  | 'serviceFabric'
+  | 'cloudShell'
+  | 'machineLearning'
+  | 'arc'
+  | 'pipelines'
+  | 'any';
 
 /** A rule that makes matching requests misbehave. */
 export interface FaultRule {
   /** The route it applies to; `any` matches every request, unknown paths included. */
   route: FaultRoute;
-  /** Respond with this status and an OAuth-style error body (503: temporarily_unavailable). */
+  /**
+   * Respond with this status and an error body in the route's own style: Entra's on the authority
+   * routes (503: temporarily_unavailable), each managed identity host's on its route, Azure
+   * DevOps' on `pipelines`.
+   */
   status?: number;
   /** Adds a `Retry-After` header with this many seconds. */
   retryAfterSeconds?: number;
@@ -141,13 +174,24 @@ export interface EmulatorOptions {
   random?: () => number;
   /** A CA to sign the server certificate with (e.g. one the user already trusts); made when absent. */
   certificateAuthority?: CertificatePair;
+  /**
+   * The managed identity endpoints' options. The endpoints always run (a plain-HTTP listener and
+   * a Service Fabric HTTPS listener, both on 127.0.0.1); Arc needs `arcKeyDirectory`.
+   */
+  managedIdentity?: ManagedIdentityOptions;
+  /** Lifetime of managed identity tokens, default 86400. */
+  managedIdentityTokenLifetimeSeconds?: number;
+  /** The Azure Pipelines OIDC endpoint's options; it always runs. */
+  pipelines?: PipelinesOptions;
 }
 
 /** One request as the emulator received it; secrets are redacted. */
 export interface RecordedRequest {
   /**
    * The route name (`token`, `openid`, `discovery`, `jwks`, `authorize`, `devicecode`,
-   * `devicelogin`, `notfound`).
+   * `devicelogin`, `pipelines`, `pipelines-signin`, `notfound`; on the managed identity
+   * listeners `imds`, `appService`, `serviceFabric`, `cloudShell`, `machineLearning`, `arc`,
+   * `notfound`).
    */
   route: string;
   /** The HTTP method. */
@@ -156,7 +200,7 @@ export interface RecordedRequest {
   path: string;
   /** The query parameters; secret fields are redacted as in {@link RecordedRequest.form}. */
   query: Record<string, string>;
-  /** The headers, names lower-cased; `authorization` is redacted. */
+  /** The headers, names lower-cased; `authorization`, `secret` and `x-identity-header` are redacted. */
   headers: Record<string, string>;
   /**
    * The body (url-encoded form or JSON object); `client_secret`, `client_assertion`, `password`,
@@ -217,6 +261,14 @@ export interface Emulator {
   counters: RequestCounters;
   /** The last 1000 requests, oldest first. */
   requests: RecordedRequest[];
+  /** The managed identity endpoints. */
+  managedIdentity: ManagedIdentityEmulator;
+  /** The Azure Pipelines OIDC endpoint. */
+  pipelines: PipelinesEmulator;
+  /** The federated issuers the emulator plays. */
+  issuers: FederatedIssuers;
+  /** Signs a federated token (RS256, the emulator's key; `iat`/`nbf`/`exp` from `now`). */
+  issueFederatedToken(options: FederatedTokenOptions): Promise<string>;
   /** Closes the server and every open socket; idempotent. */
   stop(): Promise<void>;
 }
