@@ -50,7 +50,8 @@ export function miRequest(request: MiRequest): Promise<MiResponse> {
     signal: request.signal,
   };
   if (url.protocol === 'https:') {
-    if (request.pinnedThumbprint !== undefined) options.agent = pinnedAgent(request.pinnedThumbprint);
+    if (request.pinnedThumbprint !== undefined)
+      options.agent = pinnedAgent(request.pinnedThumbprint);
     else options.ca = request.ca;
   }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -65,12 +66,28 @@ export function miRequest(request: MiRequest): Promise<MiResponse> {
         else req.destroy(new Error(`response larger than ${MAX_BODY_BYTES} bytes`));
       });
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: flatten(res.headers), text: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: flatten(res.headers),
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no response within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('timeout', () =>
+      req.destroy(
+        Object.assign(new Error(`no response within ${request.timeoutMs} ms`), {
+          code: 'ETIMEDOUT',
+        }),
+      ),
+    );
     req.on('error', (error: NodeJS.ErrnoException) =>
-      reject(new NetworkError(`${where} failed: ${error.code ?? error.message}`, { cause: error })),
+      reject(
+        new NetworkError(`${where} failed: ${error.code ?? error.message}`, {
+          cause: error,
+          // A certificate that is not the pinned one will not become it on a retry.
+          transient: error.code !== 'ECERTPIN',
+        }),
+      ),
     );
     req.end(request.body);
   });
@@ -89,15 +106,25 @@ export function networkCode(error: unknown): string | undefined {
 function pinnedAgent(thumbprint: string): HttpsAgent {
   const expected = thumbprint.replace(/:/g, '').toUpperCase();
   const agent = new HttpsAgent({ keepAlive: false });
-  agent.createConnection = ((options: ConnectionOptions, done: (error: Error | null, socket?: TLSSocket) => void) => {
+  agent.createConnection = ((
+    options: ConnectionOptions,
+    done: (error: Error | null, socket?: TLSSocket) => void,
+  ) => {
     const socket = tlsConnect({ ...options, rejectUnauthorized: false });
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate();
-      const actual = [cert.fingerprint, cert.fingerprint256].map((f) => f?.replace(/:/g, '').toUpperCase());
+      const actual = [cert.fingerprint, cert.fingerprint256].map((f) =>
+        f?.replace(/:/g, '').toUpperCase(),
+      );
       if (actual.includes(expected)) done(null, socket);
       else {
         socket.destroy();
-        done(Object.assign(new Error('the server certificate does not match IDENTITY_SERVER_THUMBPRINT'), { code: 'ECERTPIN' }));
+        done(
+          Object.assign(
+            new Error('the server certificate does not match IDENTITY_SERVER_THUMBPRINT'),
+            { code: 'ECERTPIN' },
+          ),
+        );
       }
     });
     socket.once('error', (error) => done(error));
