@@ -78,7 +78,10 @@ export type {
   InteractiveBrowserCredentialNodeOptions,
   BrowserOpener,
 } from './credentials/interactiveBrowserCredential.js';
-export type { InteractiveCredentialOptions, AuthenticateOptions } from './credentials/userCredential.js';
+export type {
+  InteractiveCredentialOptions,
+  AuthenticateOptions,
+} from './credentials/userCredential.js';
 export {
   serializeAuthenticationRecord,
   deserializeAuthenticationRecord,
@@ -92,3 +95,14 @@ export { WorkloadIdentityCredential } from './credentials/workloadIdentityCreden
 export type { WorkloadIdentityCredentialOptions } from './credentials/workloadIdentityCredential.js';
 export { AzurePipelinesCredential } from './credentials/azurePipelinesCredential.js';
 export type { AzurePipelinesCredentialOptions } from './credentials/azurePipelinesCredential.js';
+export { DEFAULT_CLI_PROCESS_TIMEOUT_MS } from './credentials/developer/developerCliCredential.js';
+export type {
+  DeveloperCliCredential,
+  DeveloperCliCredentialOptions,
+} from './credentials/developer/developerCliCredential.js';
+export { AzureCliCredential } from './credentials/developer/azureCliCredential.js';
+export type { AzureCliCredentialOptions } from './credentials/developer/azureCliCredential.js';
+export { AzureDeveloperCliCredential } from './credentials/developer/azureDeveloperCliCredential.js';
+export type { AzureDeveloperCliCredentialOptions } from './credentials/developer/azureDeveloperCliCredential.js';
+export { AzurePowerShellCredential } from './credentials/developer/azurePowerShellCredential.js';
+export type { AzurePowerShellCredentialOptions } from './credentials/developer/azurePowerShellCredential.js';

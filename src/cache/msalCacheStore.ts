@@ -51,7 +51,8 @@ export class MsalCachePlugin implements ICachePlugin {
 
   async afterCacheAccess(context: TokenCacheContext): Promise<void> {
     try {
-      if (context.cacheHasChanged) await this.store.write(this.partition, context.tokenCache.serialize());
+      if (context.cacheHasChanged)
+        await this.store.write(this.partition, context.tokenCache.serialize());
     } finally {
       const release = this.release;
       this.release = undefined;

@@ -1,6 +1,10 @@
 import type { AccessToken } from '@azure/core-auth';
 import type { ObservableInput } from 'rxjs';
-import { AuthenticationError, CredentialUnavailableError, InvalidResponseError } from '../errors.js';
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidResponseError,
+} from '../errors.js';
 import { ReactiveCredential } from '../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../streams/tokenManager.js';
 import { acquirerOf } from './chainedTokenCredential.js';
@@ -39,9 +43,18 @@ export class AzurePipelinesCredential extends ReactiveCredential {
     super(options);
     const env = options.env ?? process.env;
     this.oidcRequestUri = env.SYSTEM_OIDCREQUESTURI?.trim() || undefined;
-    const getAssertion = (): Promise<string> => this.requestOidcToken(serviceConnectionId, systemAccessToken, options);
-    this.inner = new ClientAssertionCredential(tenantId, clientId, getAssertion, { ...options, env, tokenManager: this.tokenManager });
-    this.bind({ kind, id: [kind, tenantId, clientId, serviceConnectionId].join('|'), label: `${kind}(${clientId})` });
+    const getAssertion = (): Promise<string> =>
+      this.requestOidcToken(serviceConnectionId, systemAccessToken, options);
+    this.inner = new ClientAssertionCredential(tenantId, clientId, getAssertion, {
+      ...options,
+      env,
+      tokenManager: this.tokenManager,
+    });
+    this.bind({
+      kind,
+      id: [kind, tenantId, clientId, serviceConnectionId].join('|'),
+      label: `${kind}(${clientId})`,
+    });
   }
 
   protected acquireToken(request: AcquireRequest): ObservableInput<AccessToken> {
@@ -49,9 +62,15 @@ export class AzurePipelinesCredential extends ReactiveCredential {
   }
 
   /** POSTs to the job's OIDC endpoint; errors carry the status, a redacted excerpt and the trace headers. */
-  private async requestOidcToken(serviceConnectionId: string, systemAccessToken: string, options: AzurePipelinesCredentialOptions): Promise<string> {
+  private async requestOidcToken(
+    serviceConnectionId: string,
+    systemAccessToken: string,
+    options: AzurePipelinesCredentialOptions,
+  ): Promise<string> {
     if (this.oidcRequestUri === undefined) {
-      throw new CredentialUnavailableError('AzurePipelinesCredential is unavailable: SYSTEM_OIDCREQUESTURI is not set (is this an Azure Pipelines job?).');
+      throw new CredentialUnavailableError(
+        'AzurePipelinesCredential is unavailable: SYSTEM_OIDCREQUESTURI is not set (is this an Azure Pipelines job?).',
+      );
     }
     const url = new URL(this.oidcRequestUri.replace(/\/+$/, ''));
     url.searchParams.set('api-version', '7.1');
@@ -59,11 +78,17 @@ export class AzurePipelinesCredential extends ReactiveCredential {
     const response = await miRequest({
       method: 'POST',
       url: url.toString(),
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${systemAccessToken}`, 'X-TFS-FedAuthRedirect': 'Suppress' },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${systemAccessToken}`,
+        'X-TFS-FedAuthRedirect': 'Suppress',
+      },
       timeoutMs: options.requestTimeoutMs ?? 30_000,
       ca: options.tlsOptions?.ca,
     });
-    const trace = ['x-vss-e2eid', 'x-msedge-ref'].map((h) => `${h}: ${response.headers[h] ?? '-'}`).join(', ');
+    const trace = ['x-vss-e2eid', 'x-msedge-ref']
+      .map((h) => `${h}: ${response.headers[h] ?? '-'}`)
+      .join(', ');
     if (response.status !== 200) {
       throw new AuthenticationError(response.status, {
         error: 'oidc_token_request_failed',
@@ -77,7 +102,9 @@ export class AzurePipelinesCredential extends ReactiveCredential {
       token = undefined;
     }
     if (typeof token !== 'string' || token === '') {
-      throw new InvalidResponseError(`Azure Pipelines' OIDC endpoint answered 200 without an "oidcToken" (${trace}): ${bodyExcerpt(response.text)}`);
+      throw new InvalidResponseError(
+        `Azure Pipelines' OIDC endpoint answered 200 without an "oidcToken" (${trace}): ${bodyExcerpt(response.text)}`,
+      );
     }
     return token;
   }

@@ -19,14 +19,22 @@ export class FederatedTokenFile {
 
   async read(): Promise<string> {
     const info = await stat(this.path).catch((error: unknown) => {
-      throw new CredentialUnavailableError(`The federated token file ${this.path} cannot be read.`, { cause: error });
+      throw new CredentialUnavailableError(
+        `The federated token file ${this.path} cannot be read.`,
+        { cause: error },
+      );
     });
     const cached = this.cached;
-    if (cached !== undefined && cached.mtimeMs === info.mtimeMs && this.now() - cached.readAt < FEDERATED_TOKEN_MAX_AGE_MS) {
+    if (
+      cached !== undefined &&
+      cached.mtimeMs === info.mtimeMs &&
+      this.now() - cached.readAt < FEDERATED_TOKEN_MAX_AGE_MS
+    ) {
       return cached.content;
     }
     const content = (await readFile(this.path, 'utf8')).trim();
-    if (content === '') throw new CredentialUnavailableError(`The federated token file ${this.path} is empty.`);
+    if (content === '')
+      throw new CredentialUnavailableError(`The federated token file ${this.path} is empty.`);
     this.cached = { content, mtimeMs: info.mtimeMs, readAt: this.now() };
     return content;
   }

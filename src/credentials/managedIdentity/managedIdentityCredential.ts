@@ -1,6 +1,11 @@
 import type { AccessToken } from '@azure/core-auth';
 import { catchError, defer, from, Observable, retry, switchMap, throwError, timer } from 'rxjs';
-import { AuthenticationError, CredentialUnavailableError, InvalidArgumentError, NetworkError } from '../../errors.js';
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+  NetworkError,
+} from '../../errors.js';
 import { wallClockNow } from '../../streams/clock.js';
 import { ReactiveCredential } from '../../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
@@ -10,7 +15,14 @@ import { defaultArcKeyDirectory, readArcChallenge } from './azureArcChallenge.js
 import { miRequest, networkCode, UNREACHABLE_CODES, type MiResponse } from './miHttp.js';
 import { parseMiResponse } from './miResponse.js';
 import { miRetryDelay } from './retryPolicy.js';
-import { detectSource, IMDS_TOKEN_PATH, notThere, scopeToResource, type ManagedIdentityId, type MiSource } from './sources.js';
+import {
+  detectSource,
+  IMDS_TOKEN_PATH,
+  notThere,
+  scopeToResource,
+  type ManagedIdentityId,
+  type MiSource,
+} from './sources.js';
 
 /** Options of {@link ManagedIdentityCredential}. */
 export interface ManagedIdentityCredentialOptions extends TokenCredentialOptions {
@@ -54,12 +66,21 @@ export class ManagedIdentityCredential extends ReactiveCredential {
 
   constructor(clientId?: string, options?: ManagedIdentityCredentialOptions);
   constructor(options?: ManagedIdentityCredentialOptions);
-  constructor(clientIdOrOptions?: string | ManagedIdentityCredentialOptions, maybeOptions: ManagedIdentityCredentialOptions = {}) {
-    const options = typeof clientIdOrOptions === 'string' ? { ...maybeOptions, clientId: clientIdOrOptions } : (clientIdOrOptions ?? {});
+  constructor(
+    clientIdOrOptions?: string | ManagedIdentityCredentialOptions,
+    maybeOptions: ManagedIdentityCredentialOptions = {},
+  ) {
+    const options =
+      typeof clientIdOrOptions === 'string'
+        ? { ...maybeOptions, clientId: clientIdOrOptions }
+        : (clientIdOrOptions ?? {});
     super(options);
     this.options = options;
     const env = options.env ?? process.env;
-    this.logger = createLogger('ManagedIdentityCredential', { level: options.loggingOptions?.logLevel ?? logLevelFromEnv(env), sink: options.loggingOptions?.sink });
+    this.logger = createLogger('ManagedIdentityCredential', {
+      level: options.loggingOptions?.logLevel ?? logLevelFromEnv(env),
+      sink: options.loggingOptions?.sink,
+    });
     this.id = selectedIdentity(options);
     this.source = detectSource(env);
     const arc = options.arcKeyDirectory ?? defaultArcKeyDirectory(process.platform, env);
@@ -81,16 +102,31 @@ export class ManagedIdentityCredential extends ReactiveCredential {
       retry({
         count: maxRetries,
         delay: (error: unknown, count: number) => {
-          if (!(error instanceof AuthenticationError) || !schedule.retries(error.statusCode)) return throwError(() => error);
-          const delay = miRetryDelay(schedule, count - 1, error.statusCode, this.tokenManager.random, error.retryAfterMs);
+          if (!(error instanceof AuthenticationError) || !schedule.retries(error.statusCode))
+            return throwError(() => error);
+          const delay = miRetryDelay(
+            schedule,
+            count - 1,
+            error.statusCode,
+            this.tokenManager.random,
+            error.retryAfterMs,
+          );
           return timer(delay, this.tokenManager.scheduler);
         },
       }),
       // Retried as far as the source's policy goes: the engine must not retry the retries.
       catchError((error: unknown) => {
-        if (!(error instanceof AuthenticationError) || !error.transient) return throwError(() => error);
+        if (!(error instanceof AuthenticationError) || !error.transient)
+          return throwError(() => error);
         const { statusCode, errorResponse, retryAfterMs } = error;
-        return throwError(() => new AuthenticationError(statusCode, errorResponse, { cause: error, retryAfterMs, transient: false }));
+        return throwError(
+          () =>
+            new AuthenticationError(statusCode, errorResponse, {
+              cause: error,
+              retryAfterMs,
+              transient: false,
+            }),
+        );
       }),
     );
   }
@@ -100,33 +136,58 @@ export class ManagedIdentityCredential extends ReactiveCredential {
     const spec = this.source.request(resource, this.id);
     const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
     const send = (extra: Record<string, string> = {}): Promise<MiResponse> =>
-      miRequest({ ...spec, headers: { ...spec.headers, ...extra }, timeoutMs, ca: this.options.tlsOptions?.ca, signal }).catch(
-        (error: unknown) => {
-          throw this.unreachable(error) ?? error;
-        },
-      );
+      miRequest({
+        ...spec,
+        headers: { ...spec.headers, ...extra },
+        timeoutMs,
+        ca: this.options.tlsOptions?.ca,
+        signal,
+      }).catch((error: unknown) => {
+        throw this.unreachable(error) ?? error;
+      });
     let response = await send();
     if (this.source.name === 'AzureArc' && response.status === 401) {
       const key = await readArcChallenge(response, this.options.arcKeyDirectory);
       response = await send({ Authorization: `Basic ${key}` });
     }
     if (response.status === 403 && /unreachable/i.test(response.text)) {
-      throw notThere(this.source, 'the network is unreachable (a container without a managed identity endpoint)');
+      throw notThere(
+        this.source,
+        'the network is unreachable (a container without a managed identity endpoint)',
+      );
     }
-    return parseMiResponse(response, wallClockNow(), `ManagedIdentityCredential (${this.source.name})`);
+    return parseMiResponse(
+      response,
+      wallClockNow(),
+      `ManagedIdentityCredential (${this.source.name})`,
+    );
   }
 
   /** IMDS only, once per credential: a quick probe without retries. */
   private probeOnce(signal: AbortSignal): Promise<void> {
     const setting = this.options.probeImds;
-    if (setting === undefined || setting === false || this.source.name !== 'Imds') return Promise.resolve();
-    const timeoutMs = typeof setting === 'object' ? (setting.timeoutMs ?? DEFAULT_IMDS_PROBE_TIMEOUT_MS) : DEFAULT_IMDS_PROBE_TIMEOUT_MS;
-    this.probe ??= miRequest({ method: 'GET', url: this.source.endpoint, headers: { Accept: 'application/json' }, timeoutMs, signal }).then(
+    if (setting === undefined || setting === false || this.source.name !== 'Imds')
+      return Promise.resolve();
+    const timeoutMs =
+      typeof setting === 'object'
+        ? (setting.timeoutMs ?? DEFAULT_IMDS_PROBE_TIMEOUT_MS)
+        : DEFAULT_IMDS_PROBE_TIMEOUT_MS;
+    this.probe ??= miRequest({
+      method: 'GET',
+      url: this.source.endpoint,
+      headers: { Accept: 'application/json' },
+      timeoutMs,
+      signal,
+    }).then(
       (response) => {
-        if (response.status === 403 && /unreachable/i.test(response.text)) throw notThere(this.source, 'the network is unreachable');
+        if (response.status === 403 && /unreachable/i.test(response.text))
+          throw notThere(this.source, 'the network is unreachable');
       },
       (error: unknown) => {
-        throw notThere(this.source, `the probe got no answer within ${timeoutMs} ms (${networkCode(error) ?? 'error'})`);
+        throw notThere(
+          this.source,
+          `the probe got no answer within ${timeoutMs} ms (${networkCode(error) ?? 'error'})`,
+        );
       },
     );
     return this.probe;
@@ -135,15 +196,22 @@ export class ManagedIdentityCredential extends ReactiveCredential {
   /** A request that got no answer because nothing is there: the credential is unavailable. */
   private unreachable(error: unknown): CredentialUnavailableError | undefined {
     const code = networkCode(error);
-    if (!(error instanceof NetworkError) || code === undefined || !UNREACHABLE_CODES.has(code)) return undefined;
+    if (!(error instanceof NetworkError) || code === undefined || !UNREACHABLE_CODES.has(code))
+      return undefined;
     return notThere(this.source, code);
   }
 }
 
-function selectedIdentity(options: ManagedIdentityCredentialOptions): ManagedIdentityId | undefined {
-  const given = (['clientId', 'resourceId', 'objectId'] as const).filter((k) => options[k] !== undefined && options[k] !== '');
+function selectedIdentity(
+  options: ManagedIdentityCredentialOptions,
+): ManagedIdentityId | undefined {
+  const given = (['clientId', 'resourceId', 'objectId'] as const).filter(
+    (k) => options[k] !== undefined && options[k] !== '',
+  );
   if (given.length > 1) {
-    throw new InvalidArgumentError(`ManagedIdentityCredential: specify only one of clientId, resourceId or objectId (got ${given.join(', ')}).`);
+    throw new InvalidArgumentError(
+      `ManagedIdentityCredential: specify only one of clientId, resourceId or objectId (got ${given.join(', ')}).`,
+    );
   }
   const [kind] = given;
   if (kind === undefined) return undefined;

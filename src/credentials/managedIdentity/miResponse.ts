@@ -17,19 +17,25 @@ export function parseMiResponse(response: MiResponse, now: number, source: strin
   let body: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(response.text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('not an object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new TypeError('not an object');
     body = parsed as Record<string, unknown>;
   } catch (error) {
-    throw new InvalidResponseError(`${source} answered ${response.status} with a body that is not a JSON object: ${bodyExcerpt(response.text)}`, { cause: error });
+    throw new InvalidResponseError(
+      `${source} answered ${response.status} with a body that is not a JSON object: ${bodyExcerpt(response.text)}`,
+      { cause: error },
+    );
   }
   const token = body.access_token;
-  if (typeof token !== 'string' || token === '') throw new InvalidResponseError(`${source} returned no "access_token".`);
+  if (typeof token !== 'string' || token === '')
+    throw new InvalidResponseError(`${source} returned no "access_token".`);
   const expiresOnTimestamp = expiry(body, now, source);
   const result: AccessToken = { token, expiresOnTimestamp, tokenType: 'Bearer' };
   const lifetime = expiresOnTimestamp - now;
   const refreshIn = parseSeconds(body.refresh_in);
   if (refreshIn !== undefined) result.refreshAfterTimestamp = now + refreshIn * 1000;
-  else if (lifetime > HALF_LIFE_REFRESH_THRESHOLD_MS) result.refreshAfterTimestamp = now + lifetime / 2;
+  else if (lifetime > HALF_LIFE_REFRESH_THRESHOLD_MS)
+    result.refreshAfterTimestamp = now + lifetime / 2;
   return result;
 }
 
@@ -47,14 +53,29 @@ function expiry(body: Record<string, unknown>, now: number, source: string): num
 }
 
 /** The error of a non-2xx answer: `AuthenticationError` with the status and a body excerpt. */
-export function miError(response: MiResponse, now: number, source: string, transient?: boolean): AuthenticationError {
+export function miError(
+  response: MiResponse,
+  now: number,
+  source: string,
+  transient?: boolean,
+): AuthenticationError {
   let error = 'unknown_error';
   let description = bodyExcerpt(response.text);
   try {
-    const body = JSON.parse(response.text) as { error?: unknown; error_description?: unknown; message?: unknown };
-    const code = typeof body.error === 'object' && body.error !== null ? (body.error as { code?: unknown }).code : body.error;
+    const body = JSON.parse(response.text) as {
+      error?: unknown;
+      error_description?: unknown;
+      message?: unknown;
+    };
+    const code =
+      typeof body.error === 'object' && body.error !== null
+        ? (body.error as { code?: unknown }).code
+        : body.error;
     if (typeof code === 'string') error = code;
-    const text = body.error_description ?? body.message ?? (body.error as { message?: unknown } | undefined)?.message;
+    const text =
+      body.error_description ??
+      body.message ??
+      (body.error as { message?: unknown } | undefined)?.message;
     if (typeof text === 'string') description = bodyExcerpt(text);
   } catch {
     // Not JSON: the excerpt says what came back.

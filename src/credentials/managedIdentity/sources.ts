@@ -4,10 +4,12 @@ import type { Environment } from '../authorityHost.js';
 import { HOST_RETRY, IMDS_RETRY, type RetrySchedule } from './retryPolicy.js';
 
 /** A user-assigned identity, by one of its three ids; absent for the system-assigned one. */
-export type ManagedIdentityId = { clientId: string } | { resourceId: string } | { objectId: string };
+export type ManagedIdentityId =
+  { clientId: string } | { resourceId: string } | { objectId: string };
 
 /** The hosts that serve managed identity, in the order the anchor looks for them. */
-export type SourceName = 'ServiceFabric' | 'AppService' | 'MachineLearning' | 'CloudShell' | 'AzureArc' | 'Imds';
+export type SourceName =
+  'ServiceFabric' | 'AppService' | 'MachineLearning' | 'CloudShell' | 'AzureArc' | 'Imds';
 
 /** The request a source wants for one resource. */
 export interface SourceRequest {
@@ -30,16 +32,27 @@ export interface MiSource {
 export const IMDS_DEFAULT_HOST = 'http://169.254.169.254';
 export const IMDS_TOKEN_PATH = '/metadata/identity/oauth2/token';
 export const ARC_DEFAULT_ENDPOINT = 'http://127.0.0.1:40342/metadata/identity/oauth2/token';
-const ARC_AGENT_BINARIES = ['/opt/azcmagent/bin/himds', 'C:\\Program Files\\AzureConnectedMachineAgent\\himds.exe'];
+const ARC_AGENT_BINARIES = [
+  '/opt/azcmagent/bin/himds',
+  'C:\\Program Files\\AzureConnectedMachineAgent\\himds.exe',
+];
 
 /** Detects the source from the environment, in the anchor's order; IMDS when nothing else is set. */
 export function detectSource(env: Environment): MiSource {
-  const { IDENTITY_ENDPOINT, IDENTITY_HEADER, IDENTITY_SERVER_THUMBPRINT, MSI_ENDPOINT, MSI_SECRET, IMDS_ENDPOINT } = env;
+  const {
+    IDENTITY_ENDPOINT,
+    IDENTITY_HEADER,
+    IDENTITY_SERVER_THUMBPRINT,
+    MSI_ENDPOINT,
+    MSI_SECRET,
+    IMDS_ENDPOINT,
+  } = env;
   if (IDENTITY_ENDPOINT && IDENTITY_HEADER && IDENTITY_SERVER_THUMBPRINT) {
     return serviceFabric(IDENTITY_ENDPOINT, IDENTITY_HEADER, IDENTITY_SERVER_THUMBPRINT);
   }
   if (IDENTITY_ENDPOINT && IDENTITY_HEADER) return appService(IDENTITY_ENDPOINT, IDENTITY_HEADER);
-  if (MSI_ENDPOINT && MSI_SECRET) return machineLearning(MSI_ENDPOINT, MSI_SECRET, env.DEFAULT_IDENTITY_CLIENT_ID);
+  if (MSI_ENDPOINT && MSI_SECRET)
+    return machineLearning(MSI_ENDPOINT, MSI_SECRET, env.DEFAULT_IDENTITY_CLIENT_ID);
   if (MSI_ENDPOINT) return cloudShell(MSI_ENDPOINT);
   if ((IDENTITY_ENDPOINT && IMDS_ENDPOINT) || ARC_AGENT_BINARIES.some((p) => existsSync(p))) {
     return azureArc(IDENTITY_ENDPOINT ?? ARC_DEFAULT_ENDPOINT);
@@ -49,21 +62,31 @@ export function detectSource(env: Environment): MiSource {
 
 function withQuery(base: string, query: Record<string, string | undefined>): string {
   const url = new URL(base);
-  for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries(query))
+    if (value !== undefined) url.searchParams.set(name, value);
   return url.toString();
 }
 
 /** The query parameter a user-assigned id travels in, per source's names. */
-function idParam(id: ManagedIdentityId | undefined, names: { clientId: string; objectId: string; resourceId: string }) {
+function idParam(
+  id: ManagedIdentityId | undefined,
+  names: { clientId: string; objectId: string; resourceId: string },
+) {
   if (id === undefined) return {};
   if ('clientId' in id) return { [names.clientId]: id.clientId };
   if ('objectId' in id) return { [names.objectId]: id.objectId };
   return { [names.resourceId]: id.resourceId };
 }
 
-function refuseUserAssigned(source: SourceName, id: ManagedIdentityId | undefined, why: string): void {
+function refuseUserAssigned(
+  source: SourceName,
+  id: ManagedIdentityId | undefined,
+  why: string,
+): void {
   if (id !== undefined) {
-    throw new InvalidArgumentError(`ManagedIdentityCredential: ${source} does not support user-assigned identities selected here: ${why}`);
+    throw new InvalidArgumentError(
+      `ManagedIdentityCredential: ${source} does not support user-assigned identities selected here: ${why}`,
+    );
   }
 }
 
@@ -108,7 +131,11 @@ export function serviceFabric(endpoint: string, secret: string, thumbprint: stri
     endpoint,
     retry: HOST_RETRY,
     request: (resource, id) => {
-      refuseUserAssigned('ServiceFabric', id, 'the identity is chosen in the cluster configuration.');
+      refuseUserAssigned(
+        'ServiceFabric',
+        id,
+        'the identity is chosen in the cluster configuration.',
+      );
       return {
         method: 'GET',
         url: withQuery(endpoint, { 'api-version': '2019-07-01-preview', resource }),
@@ -119,13 +146,18 @@ export function serviceFabric(endpoint: string, secret: string, thumbprint: stri
   };
 }
 
-export function machineLearning(endpoint: string, secret: string, defaultClientId?: string): MiSource {
+export function machineLearning(
+  endpoint: string,
+  secret: string,
+  defaultClientId?: string,
+): MiSource {
   return {
     name: 'MachineLearning',
     endpoint,
     retry: HOST_RETRY,
     request: (resource, id) => {
-      if (id !== undefined && !('clientId' in id)) refuseUserAssigned('MachineLearning', id, 'only clientId is supported.');
+      if (id !== undefined && !('clientId' in id))
+        refuseUserAssigned('MachineLearning', id, 'only clientId is supported.');
       const clientId = id !== undefined && 'clientId' in id ? id.clientId : defaultClientId;
       return {
         method: 'GET',
@@ -172,7 +204,9 @@ export function azureArc(endpoint: string): MiSource {
 /** The resource a scope names: `https://vault.azure.net/.default` → `https://vault.azure.net`. */
 export function scopeToResource(scopes: readonly string[]): string {
   if (scopes.length !== 1) {
-    throw new InvalidArgumentError(`ManagedIdentityCredential takes exactly one scope; ${scopes.length} were given.`);
+    throw new InvalidArgumentError(
+      `ManagedIdentityCredential takes exactly one scope; ${scopes.length} were given.`,
+    );
   }
   return scopes[0]!.replace(/\/\.default$/, '');
 }
