@@ -104,8 +104,16 @@ export class AggregateAuthenticationError extends IdentityError {
   override readonly name = AggregateAuthenticationErrorName;
   readonly errors: unknown[];
 
-  constructor(errors: unknown[], heading = 'ChainedTokenCredential authentication failed.') {
-    super([heading, ...errors.map(describeError)].join('\n'));
+  /**
+   * @param links - the name of the link each error came from, to head its line (the error's
+   *   class name otherwise)
+   */
+  constructor(
+    errors: unknown[],
+    heading = 'ChainedTokenCredential authentication failed.',
+    links?: readonly string[],
+  ) {
+    super([heading, ...errors.map((error, i) => describeError(error, links?.[i]))].join('\n'));
     this.errors = errors;
   }
 }
@@ -202,7 +210,8 @@ export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 }
 
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+function describeError(error: unknown, link?: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const name = link ?? (error instanceof Error ? error.name : undefined);
+  return name === undefined ? message : `${name}: ${message}`;
 }

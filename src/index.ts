@@ -106,3 +106,9 @@ export { AzureDeveloperCliCredential } from './credentials/developer/azureDevelo
 export type { AzureDeveloperCliCredentialOptions } from './credentials/developer/azureDeveloperCliCredential.js';
 export { AzurePowerShellCredential } from './credentials/developer/azurePowerShellCredential.js';
 export type { AzurePowerShellCredentialOptions } from './credentials/developer/azurePowerShellCredential.js';
+export {
+  DefaultAzureCredential,
+  AZURE_TOKEN_CREDENTIALS_VALUES,
+  DEFAULT_MANAGED_IDENTITY_PROBE_TIMEOUT_MS,
+} from './credentials/defaultAzureCredential.js';
+export type { DefaultAzureCredentialOptions } from './credentials/defaultAzureCredential.js';

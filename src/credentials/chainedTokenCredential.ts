@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import { concatMap, defer, from, Observable, of, throwError, type ObservableInput } from 'rxjs';
+import {
+  concatMap,
+  defer,
+  from,
+  map,
+  Observable,
+  of,
+  throwError,
+  type ObservableInput,
+} from 'rxjs';
+import type { Tracer } from '@opentelemetry/api';
 import { catchError, first } from 'rxjs/operators';
 import {
   AggregateAuthenticationError,
@@ -45,6 +55,66 @@ export function continuesChain(error: unknown): boolean {
   return isCredentialUnavailableError(error) || isAuthenticationRequiredError(error);
 }
 
+/** One link of a chain: a name for spans and messages, its acquisition, and when to move past it. */
+export interface ChainLink {
+  name: string;
+  acquire: Acquirer;
+  continuesOn(error: unknown): boolean;
+}
+
+/** What a chain walk needs besides its links. */
+export interface ChainWalk {
+  request: AcquireRequest;
+  tracer: Tracer;
+  /** The chain's name, heading the aggregate error. */
+  name: string;
+  /** Appended to the aggregate error, e.g. where to read about troubleshooting. */
+  help?: string;
+}
+
+/**
+ * Walks `links` in the given order: the first token wins; a link whose failure `continuesOn`
+ * allows passes to the next; any other failure stops the walk with that error. When every link
+ * has passed, the walk fails with an `AggregateAuthenticationError` naming each one.
+ */
+export function walkChain(
+  links: readonly ChainLink[],
+  order: readonly number[],
+  walk: ChainWalk,
+): Observable<{ token: AccessToken; index: number }> {
+  const errors: unknown[] = [];
+  const names: string[] = [];
+  const attempt = (position: number): Observable<{ token: AccessToken; index: number }> => {
+    const index = order[position];
+    const link = index === undefined ? undefined : links[index];
+    if (link === undefined || index === undefined) {
+      return throwError(() =>
+        errors.length === 0
+          ? new CredentialUnavailableError(`${walk.name} has no credentials to try.`)
+          : new AggregateAuthenticationError(
+              errors,
+              `${walk.name} authentication failed.${walk.help ? ` ${walk.help}` : ''}`,
+              names,
+            ),
+      );
+    }
+    const attributes = { [Attr.chainLink]: link.name, [Attr.reason]: walk.request.reason };
+    return withSpan(walk.tracer, CHAIN_LINK_SPAN_NAME, attributes, () =>
+      from(link.acquire(walk.request)),
+    ).pipe(
+      first(),
+      map((token) => ({ token, index })),
+      catchError((error: unknown) => {
+        if (!link.continuesOn(error)) return throwError(() => error);
+        errors.push(error);
+        names.push(link.name);
+        return attempt(position + 1);
+      }),
+    );
+  };
+  return of(0).pipe(concatMap(attempt));
+}
+
 /**
  * Tries its links in order and switches to the next only when a link is unavailable; any other
  * failure stops the chain with that link's error. Caching and refresh happen once, here, for the
@@ -56,7 +126,7 @@ export function continuesChain(error: unknown): boolean {
  * ```
  */
 export class ChainedTokenCredential extends ReactiveCredential {
-  private readonly links: { name: string; acquire: Acquirer }[];
+  private readonly links: ChainLink[];
 
   constructor(...sources: TokenCredential[]);
   constructor(options: ReactiveCredentialOptions, ...sources: TokenCredential[]);
@@ -70,6 +140,7 @@ export class ChainedTokenCredential extends ReactiveCredential {
     this.links = sources.map((source) => ({
       name: source.constructor.name,
       acquire: acquirerOf(source),
+      continuesOn: continuesChain,
     }));
     const ids = sources.map((source) =>
       source instanceof ReactiveCredential ? source.identityId : randomUUID(),
@@ -86,28 +157,8 @@ export class ChainedTokenCredential extends ReactiveCredential {
   }
 
   protected acquireToken(request: AcquireRequest): Observable<AccessToken> {
-    const errors: unknown[] = [];
-    const attempt = (index: number): Observable<AccessToken> => {
-      const link = this.links[index];
-      if (link === undefined) {
-        return throwError(() =>
-          errors.length === 0
-            ? new CredentialUnavailableError('ChainedTokenCredential has no credentials to try.')
-            : new AggregateAuthenticationError(errors),
-        );
-      }
-      const attributes = { [Attr.chainLink]: link.name, [Attr.reason]: request.reason };
-      return withSpan(this.tokenManager.tracer, CHAIN_LINK_SPAN_NAME, attributes, () =>
-        from(link.acquire(request)),
-      ).pipe(
-        first(),
-        catchError((error: unknown) => {
-          if (!continuesChain(error)) return throwError(() => error);
-          errors.push(error);
-          return attempt(index + 1);
-        }),
-      );
-    };
-    return of(0).pipe(concatMap(attempt));
+    const order = this.links.map((_, i) => i);
+    const walk = { request, tracer: this.tokenManager.tracer, name: 'ChainedTokenCredential' };
+    return walkChain(this.links, order, walk).pipe(map(({ token }) => token));
   }
 }

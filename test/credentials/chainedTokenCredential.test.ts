@@ -80,7 +80,7 @@ describe('ChainedTokenCredential', () => {
     expect(error).toBeInstanceOf(AggregateAuthenticationError);
     expect(error.errors).toHaveLength(2);
     expect(error.message).toMatch(
-      /ChainedTokenCredential authentication failed\.\nCredentialUnavailableError: first.*\nCredentialUnavailableError: second/s,
+      /ChainedTokenCredential authentication failed\.\nFakeCredential: first.*\nFakeCredential: second/s,
     );
     await manager.close();
   });
