@@ -4,6 +4,10 @@
 // its counters; benchmarks/workloads.mjs runs both libraries in one child process that trusts the
 // emulator's CA (tlsOptions, and NODE_EXTRA_CA_CERTS for any client that ignores them). Results
 // are printed as a table and written to benchmarks/results.json.
+//
+// Workload 4 (DefaultAzureCredential on the Azure CLI path) runs after that, one child process
+// per round and library (benchmarks/dac.mjs): ours round by round, then the anchor's rounds side
+// by side, because each of its getToken calls waits out managed identity's retries (~20 s).
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -11,12 +15,18 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../dist/esm/emulator/index.js';
-import { fmt, markdownTable, ratio } from './stats.mjs';
+import { fmt, markdownTable, median, ratio } from './stats.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const LATENCY_MS = 50;
 const CHILD_TIMEOUT_MS = 110_000;
 const app = { clientId: 'bench-client', clientSecret: 'bench-secret-not-real' };
+const DAC_ROUNDS = Number(process.env.BENCH_DAC_ROUNDS ?? 5);
+const DAC_BOUND_MS = Number(process.env.BENCH_DAC_BOUND_MS ?? 60_000);
+const DAC_ANCHOR_PARALLEL = Number(process.env.BENCH_DAC_ANCHOR_PARALLEL ?? DAC_ROUNDS);
+// Three calls, each bounded by dac.mjs itself; this only catches a child that hangs anyway.
+const DAC_ROUND_TIMEOUT_MS = 3 * DAC_BOUND_MS + 30_000;
+const DAC_CALLS = ['first', 'second', 'otherScope'];
 
 function version(pkgJson) {
   try {
@@ -74,7 +84,192 @@ function runChild(em, caFile) {
   });
 }
 
-function report(run) {
+// ---- Workload 4: DefaultAzureCredential, Azure CLI path. ----
+
+/** This environment without anything that could make a deployed link (or a real tool) answer. */
+function dacEnv(library) {
+  const env = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(AZURE_|MSI_|IDENTITY_|IMDS_|BENCH_)/.test(name)) continue;
+    if (name === 'DEFAULT_IDENTITY_CLIENT_ID' || name === 'NODE_EXTRA_CA_CERTS') continue;
+    env[name] = value;
+  }
+  return { ...env, BENCH_DAC_LIBRARY: library, BENCH_DAC_BOUND_MS: String(DAC_BOUND_MS) };
+}
+
+function runDacRound(library, round) {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(here, 'dac.mjs'), [], {
+      execArgv: ['--expose-gc'],
+      env: dacEnv(library),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let outcome;
+    const timer = setTimeout(() => {
+      outcome ??= { results: { library, killed: true, calls: {} } };
+      if (child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    }, DAC_ROUND_TIMEOUT_MS);
+    child.on('message', (message) => {
+      if (message.type === 'results') outcome ??= { results: message.body };
+      else if (message.type === 'error') {
+        outcome ??= { error: new Error(`dac.mjs (${library}) failed:\n${message.body}`) };
+      }
+    });
+    child.on('error', (error) => (outcome ??= { error }));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (outcome?.results) resolve({ round, ...outcome.results });
+      else reject(outcome?.error ?? new Error(`dac.mjs exited (code ${code}, signal ${signal})`));
+    });
+  });
+}
+
+/** Runs `count` tasks, at most `limit` at a time; results in task order. */
+async function pool(count, limit, task) {
+  const results = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      results[i] = await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, worker));
+  return results;
+}
+
+async function runDac() {
+  const ours = [];
+  for (let round = 0; round < DAC_ROUNDS; round++) ours.push(await runDacRound('ours', round));
+  const anchor = await pool(DAC_ROUNDS, DAC_ANCHOR_PARALLEL, (round) =>
+    runDacRound('anchor', round),
+  );
+  return { ours, anchor };
+}
+
+/**
+ * Per library: median time of each call over the rounds (a call that hit the bound, or never
+ * ran because an earlier one did, counts as +Infinity, which JSON writes as null), the az runs and
+ * managed identity connections of each call (max over rounds) and per round (min and max).
+ */
+function combineDac(rounds) {
+  const ms = (r, name) => r.calls?.[name]?.ms ?? Infinity;
+  const calls = {};
+  for (const name of DAC_CALLS) {
+    const medianOf = (list, pick) => {
+      const values = list.map((r) => r.calls?.[name] && pick(r.calls[name]));
+      const present = values.filter((v) => typeof v === 'number');
+      return present.length > 0 ? median(present) : undefined;
+    };
+    const values = rounds.map((r) => ms(r, name));
+    const count = (field) => Math.max(...rounds.map((r) => r.calls?.[name]?.[field] ?? 0));
+    calls[name] = {
+      scope: rounds.find((r) => r.calls?.[name])?.calls[name].scope,
+      medianMs: median(values),
+      minMs: Math.min(...values),
+      maxMs: Math.max(...values),
+      azSpawns: count('azSpawns'),
+      miConnections: count('miConnections'),
+      timedOutRounds: values.filter((v) => !Number.isFinite(v)).length,
+      // Where the time went (medians over the rounds where it happened): the last managed
+      // identity connection, the first line of the fake az script, and the result after it.
+      lastMiConnectionAtMs: medianOf(rounds, (c) => c.miConnectedAtMs?.at(-1)),
+      azScriptStartedAtMs: medianOf(rounds, (c) => c.azScriptStartedAtMs?.[0]),
+      azScriptToResultMs: medianOf(rounds, (c) =>
+        c.azScriptStartedAtMs?.length && c.ms !== null
+          ? c.ms - c.azScriptStartedAtMs[0]
+          : undefined,
+      ),
+    };
+  }
+  const perRound = (field) =>
+    rounds.map((r) => DAC_CALLS.map((name) => r.calls?.[name]?.[field] ?? 0));
+  const range = (field) => {
+    const totals = perRound(field).map((parts) => parts.reduce((a, b) => a + b, 0));
+    const shapes = new Set(perRound(field).map((parts) => parts.join(' + ')));
+    return {
+      min: Math.min(...totals),
+      max: Math.max(...totals),
+      breakdown: shapes.size === 1 ? [...shapes][0] : undefined,
+    };
+  };
+  return {
+    rounds: rounds.length,
+    constructMs: median(rounds.map((r) => r.constructMs ?? Infinity)),
+    calls,
+    azSpawnsPerRound: range('azSpawns'),
+    miConnectionsPerRound: range('miConnections'),
+    selectedCredential: rounds[0]?.selectedCredential,
+    otherToolsOnPath: [...new Set(rounds.flatMap((r) => r.otherToolsOnPath ?? []))],
+    errors: rounds.flatMap((r) =>
+      Object.entries(r.calls ?? {})
+        .filter(([, c]) => c.error)
+        .map(([name, c]) => `round ${r.round} ${name}: ${c.error}`),
+    ),
+    tokensNotFromFakeAz: rounds.reduce(
+      (n, r) => n + Object.values(r.calls ?? {}).filter((c) => c.tokenFromFakeAz === false).length,
+      0,
+    ),
+    killedRounds: rounds.filter((r) => r.killed).length,
+  };
+}
+
+/** Milliseconds for a table cell: µs under 1 ms, s from 10 s, "> bound" past the bound. */
+function fmtMs(value) {
+  if (!Number.isFinite(value)) return `> ${fmt(DAC_BOUND_MS / 1000)} s`;
+  if (value < 1) return fmt(value * 1000, 'µs');
+  if (value >= 10_000) return fmt(value / 1000, 's');
+  return fmt(value, 'ms');
+}
+
+/** anchor ÷ ours for times; a lower bound when the anchor hit its bound. */
+function ratioMs(anchorMs, oursMs) {
+  if (!Number.isFinite(anchorMs) && Number.isFinite(oursMs) && oursMs > 0) {
+    return `> ${fmt(DAC_BOUND_MS / oursMs)}×`;
+  }
+  return ratio(anchorMs, oursMs);
+}
+
+function fmtCount({ min, max, breakdown }) {
+  const total = min === max ? fmt(max) : `${fmt(min)}–${fmt(max)}`;
+  return breakdown ? `${total} (${breakdown})` : `${total} (varied)`;
+}
+
+function dacRows(dac) {
+  const { ours, anchor } = dac;
+  const R = ours.rounds;
+  const call = (name, label) => [
+    label,
+    fmtMs(anchor.calls[name].medianMs),
+    fmtMs(ours.calls[name].medianMs),
+    ratioMs(anchor.calls[name].medianMs, ours.calls[name].medianMs),
+  ];
+  return [
+    [
+      `4. DefaultAzureCredential, az (median of ${R} rounds): construct`,
+      fmtMs(anchor.constructMs),
+      fmtMs(ours.constructMs),
+      ratioMs(anchor.constructMs, ours.constructMs),
+    ],
+    call('first', '4. DAC, az: 1st getToken (management)'),
+    call('second', '4. DAC, az: 2nd getToken (management again)'),
+    call('otherScope', '4. DAC, az: 3rd getToken (vault, new scope)'),
+    [
+      '4. DAC, az: az runs per round (1st + 2nd + 3rd)',
+      fmtCount(anchor.azSpawnsPerRound),
+      fmtCount(ours.azSpawnsPerRound),
+      ratio(anchor.azSpawnsPerRound.max, ours.azSpawnsPerRound.max),
+    ],
+    [
+      '4. DAC, az: managed identity connections per round',
+      fmtCount(anchor.miConnectionsPerRound),
+      fmtCount(ours.miConnectionsPerRound),
+      ratio(anchor.miConnectionsPerRound.max, ours.miConnectionsPerRound.max),
+    ],
+  ];
+}
+
+function report(run, dac) {
   const { ours, anchor } = run.results;
   const seqO = ours.sequential;
   const seqA = anchor.sequential;
@@ -149,6 +344,7 @@ function report(run) {
       `${herdO.succeeded} / ${herdO.distinctTokens}`,
       '',
     ],
+    ...dacRows(dac),
   ];
   const header = ['workload / figure', '@azure/identity 4.13.0', 'reactive-identity', 'ratio'];
   return markdownTable(header, rows);
@@ -167,6 +363,23 @@ async function main() {
     await em.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  const dacRounds = await runDac();
+  const dac = {
+    config: {
+      rounds: DAC_ROUNDS,
+      boundMs: DAC_BOUND_MS,
+      anchorParallel: Math.min(DAC_ANCHOR_PARALLEL, DAC_ROUNDS),
+      calls: DAC_CALLS,
+    },
+    results: { ours: combineDac(dacRounds.ours), anchor: combineDac(dacRounds.anchor) },
+    rounds: dacRounds,
+  };
+  const egress = [
+    ...run.egress,
+    ...[...dacRounds.ours, ...dacRounds.anchor].flatMap((r) =>
+      (r.egress ?? []).map((e) => ({ ...e, workload: `dac ${r.library} round ${r.round}` })),
+    ),
+  ];
   const machine = {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
@@ -182,7 +395,7 @@ async function main() {
     ),
     'reactive-identity msal-node': version('../node_modules/@azure/msal-node/package.json'),
   };
-  const table = report(run);
+  const table = report(run, dac.results);
   const out = {
     date: new Date().toISOString(),
     machine,
@@ -190,6 +403,8 @@ async function main() {
     emulatorLatencyMs: LATENCY_MS,
     durationMs: Date.now() - started,
     ...run,
+    defaultAzureCredential: dac,
+    egress,
   };
   writeFileSync(join(here, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(
@@ -199,11 +414,26 @@ async function main() {
   );
   console.log(table);
   console.log(
-    `\nratio: anchor/ours for latencies, request counts and wall time; ours/anchor for throughput.`,
+    `\nratio: anchor/ours for latencies, request counts, wall time, az runs and connections; ` +
+      `ours/anchor for throughput.`,
   );
   console.log(`results: benchmarks/results.json (${(out.durationMs / 1000).toFixed(1)} s)`);
-  if (run.egress.length > 0) {
-    console.error('NON-LOOPBACK TRAFFIC DETECTED:', JSON.stringify(run.egress));
+  const dacProblems = ['ours', 'anchor'].flatMap((key) => {
+    const r = dac.results[key];
+    const problems = [...r.errors];
+    if (r.tokensNotFromFakeAz > 0)
+      problems.push(`${r.tokensNotFromFakeAz} token(s) not from the fake az`);
+    if (r.otherToolsOnPath.length > 0)
+      problems.push(`found on PATH: ${r.otherToolsOnPath.join(', ')}`);
+    if (r.killedRounds > 0) problems.push(`${r.killedRounds} round(s) killed`);
+    return problems.map((p) => `${key}: ${p}`);
+  });
+  if (dacProblems.length > 0) {
+    console.error('DefaultAzureCredential workload problems:\n  ' + dacProblems.join('\n  '));
+    process.exitCode = 1;
+  }
+  if (egress.length > 0) {
+    console.error('NON-LOOPBACK TRAFFIC DETECTED:', JSON.stringify(egress));
     process.exitCode = 2;
   }
 }

@@ -2,11 +2,11 @@
 // NODE_EXTRA_CA_CERTS) while the emulator runs in the parent, so that the emulator's work never
 // shares this event loop. Both libraries run here, one after the other, against one emulator.
 import { readFileSync } from 'node:fs';
-import { subscribe } from 'node:diagnostics_channel';
 import { isIP } from 'node:net';
 import process from 'node:process';
 import { ClientSecretCredential as AzureClientSecretCredential } from '@azure/identity';
 import { ClientSecretCredential, TokenManager } from '../dist/esm/index.js';
+import { watchEgress } from './egress.mjs';
 import { combineRounds, summarize } from './stats.mjs';
 
 const env = process.env;
@@ -27,19 +27,7 @@ const config = {
 };
 
 // ---- Egress guard: every outbound socket of this process must end on loopback. ----
-const egress = [];
-const isLoopback = (address) =>
-  address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-subscribe('net.client.socket', ({ socket }) => {
-  socket.once('lookup', (_err, address, _family, host) => {
-    if (!isLoopback(address)) egress.push({ kind: 'lookup', host, address });
-  });
-  socket.once('connect', () => {
-    if (!isLoopback(socket.remoteAddress)) {
-      egress.push({ kind: 'connect', address: socket.remoteAddress, port: socket.remotePort });
-    }
-  });
-});
+const egress = watchEgress();
 if (isIP(new URL(config.authorityHost).hostname) === 0) {
   throw new Error(`The authority host must be an IP literal on loopback: ${config.authorityHost}`);
 }
