@@ -22,6 +22,13 @@ export interface CacheLayer {
   get(key: string): MaybePromise<CachedToken | undefined>;
   set(key: string, token: CachedToken): MaybePromise<void>;
   delete(key: string): MaybePromise<void>;
+  /**
+   * Cross-process single flight: hold while acquiring; the engine re-reads after taking it.
+   * Resolves to the release once this process holds the key's lock (shared with every process
+   * using the same store); rejects with a typed error when it cannot be had in time, so the
+   * caller acquires on its own. Only layers shared across processes implement it.
+   */
+  lockKey?(key: string): Promise<() => Promise<void>>;
   /** Releases files, handles and timers. */
   close?(): MaybePromise<void>;
 }

@@ -10,7 +10,7 @@ export interface CacheLookup {
 /** Reports a layer that failed; the cache carries on without it for that call. */
 export type LayerFailureHandler = (
   layer: string,
-  operation: 'get' | 'set' | 'delete' | 'close',
+  operation: 'get' | 'set' | 'delete' | 'close' | 'lock',
   error: unknown,
 ) => void;
 
@@ -38,6 +38,27 @@ export class LayeredCache {
   }
 
   /** Closes every layer; one that fails to close is reported and does not keep the others open. */
+  /** Whether a layer is shared by several processes and can lock a key across them. */
+  get sharedAcrossProcesses(): boolean {
+    return this.layers.some((layer) => layer.lockKey !== undefined);
+  }
+
+  /**
+   * Takes the key's cross-process lock from the first layer that has one. Resolves to its release,
+   * or to undefined when no layer locks or the lock cannot be had in time (reported, never thrown:
+   * the caller then acquires on its own).
+   */
+  async lockForAcquisition(key: string): Promise<(() => Promise<void>) | undefined> {
+    const layer = this.layers.find((l) => l.lockKey !== undefined);
+    if (layer?.lockKey === undefined) return undefined;
+    try {
+      return await layer.lockKey(key);
+    } catch (error) {
+      this.onFailure(layer.name, 'lock', error);
+      return undefined;
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all(
       this.layers.map(async (layer) => {

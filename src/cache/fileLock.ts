@@ -1,0 +1,132 @@
+import lockfile from 'proper-lockfile';
+import { CacheLockTimeoutError, describeCause } from './cacheErrors.js';
+
+/**
+ * A lock older than this (by its mtime, which the holder refreshes every `lockStaleMs / 2`) is
+ * taken for the lock of a dead process and broken. Default 10 s.
+ */
+export const DEFAULT_LOCK_STALE_MS = 10_000;
+/** The smallest `lockStaleMs` proper-lockfile honours; smaller values are raised to it. */
+export const MIN_LOCK_STALE_MS = 2_000;
+/** How long a contended lock is retried before {@link CacheLockTimeoutError}. Default 30 s. */
+export const DEFAULT_LOCK_WAIT_MS = 30_000;
+
+// Exponential backoff between attempts, randomised (x1..x2) so waiters do not poll in step.
+const RETRY_MIN_MS = 5;
+const RETRY_MAX_MS = 100;
+
+/** How a lock is taken. */
+export interface FileLockOptions {
+  /** See {@link DEFAULT_LOCK_STALE_MS}. */
+  lockStaleMs: number;
+  /** See {@link DEFAULT_LOCK_WAIT_MS}; 0 tries once. */
+  lockWaitMs: number;
+  /**
+   * Reports what goes wrong with a held lock without failing the caller: the lock was lost while
+   * held (it could not be refreshed within `lockStaleMs`, e.g. a blocked event loop, so another
+   * process may have broken it), or it could not be removed (others break it once stale).
+   */
+  onWarning: (message: string) => void;
+}
+
+/** A lock this process holds. */
+export interface HeldLock {
+  /** Whether the lock was lost while held; a guarded write must then be abandoned. */
+  readonly compromised: boolean;
+  /**
+   * Releases the lock. Never rejects: a failure is reported through `onWarning`. A second call,
+   * or a release after the lock was lost, does nothing.
+   */
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the lock of `target` (a directory `<target>.lock`, created atomically with `mkdir`),
+ * retrying contention with backoff for up to `lockWaitMs`, then rejecting with
+ * {@link CacheLockTimeoutError}. `target` itself need not exist; its folder must.
+ *
+ * @example
+ * ```ts
+ * const lock = await acquireFileLock(path, { lockStaleMs: 10_000, lockWaitMs: 30_000, onWarning });
+ * try { ... } finally { await lock.release(); }
+ * ```
+ */
+export async function acquireFileLock(target: string, options: FileLockOptions): Promise<HeldLock> {
+  const state = { compromised: false, released: false };
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(target, {
+      realpath: false,
+      stale: Math.max(options.lockStaleMs, MIN_LOCK_STALE_MS),
+      retries: retryOptions(options.lockWaitMs),
+      onCompromised: () => {
+        state.compromised = true;
+        options.onWarning(
+          `Lost the lock of ${target} while holding it (not refreshed within lockStaleMs); ` +
+            'another process may have taken it.',
+        );
+      },
+    });
+  } catch (error) {
+    throw toLockError(error, target, options.lockWaitMs);
+  }
+  return {
+    get compromised() {
+      return state.compromised;
+    },
+    async release() {
+      if (state.released || state.compromised) return;
+      state.released = true;
+      await release().catch((error: unknown) =>
+        options.onWarning(
+          `Could not release the lock of ${target} (${describeCause(error)}); ` +
+            'other processes break it once it is stale.',
+        ),
+      );
+    },
+  };
+}
+
+/**
+ * Runs `fn` holding the lock of `target`, releasing it in `finally` whatever `fn` does.
+ *
+ * @example
+ * ```ts
+ * await withFileLock(path, options, async (lock) => { ...read, mutate, write unless lock.compromised });
+ * ```
+ */
+export async function withFileLock<T>(
+  target: string,
+  options: FileLockOptions,
+  fn: (lock: HeldLock) => Promise<T>,
+): Promise<T> {
+  const lock = await acquireFileLock(target, options);
+  try {
+    return await fn(lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+function retryOptions(lockWaitMs: number) {
+  if (lockWaitMs <= 0) return 0;
+  return {
+    retries: Math.ceil(lockWaitMs / RETRY_MAX_MS) + 8,
+    factor: 2,
+    minTimeout: RETRY_MIN_MS,
+    maxTimeout: RETRY_MAX_MS,
+    randomize: true,
+    maxRetryTime: lockWaitMs,
+  };
+}
+
+function toLockError(error: unknown, target: string, lockWaitMs: number): unknown {
+  // proper-lockfile rejects with its retries' most frequent error: ELOCKED, or retry's own
+  // timeout error when as many attempts failed otherwise.
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code !== 'ELOCKED' && message !== 'RetryOperation timeout occurred') return error;
+  return new CacheLockTimeoutError(
+    `The lock of ${target} was held by another process for more than ${lockWaitMs} ms.`,
+    { cause: error },
+  );
+}

@@ -1,0 +1,217 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { DiskLayer } from '../../src/cache/diskLayer.js';
+import { LockedFileStore } from '../../src/cache/lockedFileStore.js';
+import { newKey, token } from './diskHelpers.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BUILT = join(ROOT, 'dist', 'esm', 'cache', 'diskLayer.js');
+const WORKER = join(ROOT, 'test', 'support', 'cacheWorker.mjs');
+const MIN_STALE_MS = 2000;
+
+function newestMtime(path: string): number {
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+/** Builds the library when dist is missing or older than what the worker loads. */
+function ensureBuilt(): void {
+  const sources = ['src/cache', 'src/errors.ts', 'src/telemetry'].map((p) => join(ROOT, p));
+  if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
+  try {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
+  } catch (error) {
+    // Type errors elsewhere in the tree fail the build but tsc still emits the cache's files.
+    if (!existsSync(BUILT)) throw error;
+  }
+}
+
+interface Worker {
+  child: ChildProcess;
+  lines: string[];
+  stderr: string[];
+  exited: Promise<number | null>;
+  waitForLine(predicate: (line: string) => boolean): Promise<void>;
+}
+
+const children: ChildProcess[] = [];
+let dir: string;
+let key: string;
+
+function startWorker(mode: string, args: Record<string, unknown>): Worker {
+  const child = spawn(
+    process.execPath,
+    [WORKER, mode, JSON.stringify({ directory: dir, ...args })],
+    {
+      env: { ...process.env, REACTIVE_IDENTITY_CACHE_KEY: key },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.push(child);
+  const lines: string[] = [];
+  const stderr: string[] = [];
+  const waiters = new Set<() => void>();
+  let partial = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts);
+    for (const wake of waiters) wake();
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const waitForLine = (predicate: (line: string) => boolean) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!lines.some(predicate)) return;
+        waiters.delete(check);
+        resolve();
+      };
+      waiters.add(check);
+      check();
+      void exited.then(() => {
+        check();
+        reject(new Error(`worker exited first: ${stderr.join('')}`));
+      });
+    });
+  return { child, lines, stderr, exited, waitForLine };
+}
+
+function storeReader(warnings: string[]): LockedFileStore {
+  return new LockedFileStore({
+    directory: dir,
+    name: 'reactive-identity',
+    encryptionKey: key,
+    onWarning: (message) => warnings.push(message),
+  });
+}
+
+beforeAll(() => {
+  ensureBuilt();
+}, 120_000);
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ri-procs-'));
+  key = newKey().toString('base64');
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+afterAll(() => {
+  for (const child of children)
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      process.kill(child.pid, 'SIGKILL');
+});
+
+describe('DiskLayer across processes', () => {
+  it('keeps every write of 8 processes × 500 writes, and always parses', async () => {
+    const workers = Array.from({ length: 8 }, (_, id) =>
+      startWorker('write', { id, count: 500, lockWaitMs: 120_000 }),
+    );
+    const warnings: string[] = [];
+    const reader = storeReader(warnings);
+    let running = true;
+    const all = Promise.all(workers.map((w) => w.exited)).finally(() => (running = false));
+    let reads = 0;
+    while (running) {
+      await reader.read();
+      reads += 1;
+      await delay(100);
+    }
+    const codes = await all;
+    expect({ codes, stderr: workers.flatMap((w) => w.stderr) }).toEqual({
+      codes: Array(8).fill(0),
+      stderr: [],
+    });
+    const entries = await reader.read();
+    expect(warnings).toEqual([]);
+    expect(reads).toBeGreaterThan(1);
+    expect(Object.keys(entries)).toHaveLength(4000);
+    for (let id = 0; id < 8; id++)
+      for (let i = 0; i < 500; i++) expect(entries[`w${id}-${i}`]).toBeDefined();
+  }, 180_000);
+
+  it('still parses, with every committed write, after a writer is killed mid-write', async () => {
+    const writer = startWorker('write', { id: 0, count: 100_000, lockStaleMs: MIN_STALE_MS });
+    await writer.waitForLine((line) => line === 'committed 49');
+    process.kill(writer.child.pid as number, 'SIGKILL');
+    await writer.exited;
+    const committed = writer.lines.filter((line) => line.startsWith('committed ')).length;
+    const warnings: string[] = [];
+    const entries = await storeReader(warnings).read();
+    expect(warnings).toEqual([]);
+    expect(Object.keys(entries).length).toBeGreaterThanOrEqual(committed);
+    expect(Object.keys(entries).length).toBeLessThanOrEqual(committed + 1);
+    for (let i = 0; i < committed; i++) expect(entries[`w0-${i}`]).toBeDefined();
+
+    // The dead writer's file lock (if it held one) is broken once stale; its temp file removed.
+    const layer = new DiskLayer({
+      directory: dir,
+      encryptionKey: key,
+      now: () => Date.now(),
+      lockStaleMs: MIN_STALE_MS,
+      lockWaitMs: 15_000,
+    });
+    await layer.set('after', token('after', Date.now() + 3_600_000));
+    expect(
+      readdirSync(dir).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock')),
+    ).toEqual([]);
+    expect(Object.keys(await layer.store.read())).toContain('after');
+    await layer.close();
+  }, 60_000);
+
+  it('breaks the key lock of a process killed while holding it', async () => {
+    const holder = startWorker('hold', { key: 'k', lockStaleMs: MIN_STALE_MS });
+    await holder.waitForLine((line) => line === 'locked');
+    const options = {
+      directory: dir,
+      encryptionKey: key,
+      now: () => Date.now(),
+      lockStaleMs: MIN_STALE_MS,
+    };
+    const layer = new DiskLayer({ ...options, lockWaitMs: 0 });
+    await expect(layer.lockKey('k')).rejects.toMatchObject({ code: 'ERR_CACHE_LOCK_TIMEOUT' });
+    process.kill(holder.child.pid as number, 'SIGKILL');
+    await holder.exited;
+    const waiter = new DiskLayer({ ...options, lockWaitMs: 15_000 });
+    const release = await waiter.lockKey('k');
+    expect(typeof release).toBe('function');
+    await release();
+  }, 30_000);
+
+  it('never lets two live processes hold one key lock at once', async () => {
+    const log = join(dir, 'contention.log');
+    const rounds = 40;
+    const workers = [0, 1].map(() => startWorker('contend', { key: 'k', rounds, log }));
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
+    const events = (await readFile(log, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [pid, kind, at] = line.split(' ');
+        return { pid, kind, at: BigInt(at ?? '0') };
+      });
+    expect(events).toHaveLength(2 * 2 * rounds);
+    expect(new Set(events.map((e) => e.pid)).size).toBe(2);
+    // In the order appended, every enter is followed by the same process's exit...
+    for (let i = 0; i < events.length; i += 2) {
+      expect(events[i]).toMatchObject({ kind: 'enter' });
+      expect(events[i + 1]).toMatchObject({ kind: 'exit', pid: events[i]?.pid });
+    }
+    // ...and by the monotonic clock the held intervals never overlap.
+    const intervals = [];
+    for (let i = 0; i < events.length; i += 2)
+      intervals.push({ from: events[i]?.at ?? 0n, to: events[i + 1]?.at ?? 0n });
+    intervals.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+    for (let i = 1; i < intervals.length; i++)
+      expect(intervals[i]!.from >= intervals[i - 1]!.to).toBe(true);
+  }, 60_000);
+});
