@@ -23,7 +23,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { CacheLookup, LayeredCache } from '../cache/layeredCache.js';
-import { isPromiseLike } from '../cache/cacheLayer.js';
+import { isPromiseLike, type MaybePromise } from '../cache/cacheLayer.js';
 import { InvalidResponseError, isTransientError } from '../errors.js';
 import type { KeyState, RefreshReason, TokenEvent } from '../telemetry/events.js';
 import type { RandomSource } from './clock.js';
@@ -88,6 +88,8 @@ export class KeyStream {
   readonly hitsByLayer = new Map<string, number>();
   readonly tokens$: Observable<TokenRecord>;
   private readonly injected = new Subject<TokenRecord>();
+  /** The last cache write, which a cross-process lock waits for before it is released. */
+  private pendingWrite: MaybePromise<void> = undefined;
   private readonly closing = new Subject<void>();
   /** The span active when the stream was made; refreshes link to it. */
   private readonly creator: SpanContext | undefined = trace.getSpanContext(otelContext.active());
@@ -170,18 +172,51 @@ export class KeyStream {
     if (this.current !== undefined && this.usable(this.current)) return of(this.current);
     return defer(() => fromMaybe(this.ctx.cache.get(this.key.id, (t) => this.usable(t)))).pipe(
       switchMap((lookup: CacheLookup) => {
-        if (lookup.token !== undefined && lookup.layer !== undefined) {
-          this.cacheHits++;
-          this.countHit(lookup.layer);
-          this.current = lookup.token;
-          this.state = 'fresh';
-          this.emit({ type: 'cache-hit', layer: lookup.layer });
-          return of(lookup.token);
-        }
+        if (lookup.token !== undefined && lookup.layer !== undefined)
+          return of(this.useCached(lookup.token, lookup.layer));
         this.cacheMisses++;
         this.emit({ type: 'cache-miss' });
-        return this.acquireWithRetry(this.current === undefined ? 'initial' : 'expired');
+        return this.acquireAcrossProcesses(this.current === undefined ? 'initial' : 'expired');
       }),
+    );
+  }
+
+  /** Takes a token another layer (or process) had. */
+  private useCached(token: TokenRecord, layer: string): TokenRecord {
+    this.cacheHits++;
+    this.countHit(layer);
+    this.current = token;
+    this.state = 'fresh';
+    this.emit({ type: 'cache-hit', layer });
+    return token;
+  }
+
+  /**
+   * Acquires once per machine when a layer is shared across processes: take the key's lock,
+   * read the cache again (another process may have just written a newer token), and acquire only
+   * if it has not; the lock is released once our token is written. Without such a layer, or when
+   * the lock cannot be had in time, it simply acquires.
+   */
+  private acquireAcrossProcesses(
+    reason: RefreshReason,
+    fallback?: TokenRecord,
+  ): Observable<TokenRecord> {
+    const cache = this.ctx.cache;
+    if (!cache.sharedAcrossProcesses) return this.acquireWithRetry(reason, fallback);
+    const newer = (t: TokenRecord): boolean =>
+      this.usable(t) &&
+      (fallback === undefined || t.expiresOnTimestamp > fallback.expiresOnTimestamp);
+    return from(cache.lockForAcquisition(this.key.id)).pipe(
+      switchMap((release) =>
+        defer(() => fromMaybe(cache.get(this.key.id, newer))).pipe(
+          switchMap((lookup: CacheLookup) =>
+            lookup.token !== undefined && lookup.layer !== undefined
+              ? of(this.useCached(lookup.token, lookup.layer))
+              : this.acquireWithRetry(reason, fallback),
+          ),
+          finalize(() => void Promise.resolve(this.pendingWrite).finally(() => release?.())),
+        ),
+      ),
     );
   }
 
@@ -195,7 +230,7 @@ export class KeyStream {
       expiresOnTimestamp: token.expiresOnTimestamp,
     });
     const refresh$ = timer(Math.max(0, at - this.ctx.scheduler.now()), this.ctx.scheduler).pipe(
-      switchMap(() => this.acquireWithRetry('proactive', token)),
+      switchMap(() => this.acquireAcrossProcesses('proactive', token)),
     );
     return merge(refresh$, this.injected).pipe(take(1));
   }
@@ -243,7 +278,7 @@ export class KeyStream {
     this.current = token;
     this.state = 'fresh';
     this.lastError = undefined;
-    void this.ctx.cache.set(this.key.id, token);
+    this.pendingWrite = this.ctx.cache.set(this.key.id, token);
     return token;
   }
 
