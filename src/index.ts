@@ -112,3 +112,11 @@ export {
   DEFAULT_MANAGED_IDENTITY_PROBE_TIMEOUT_MS,
 } from './credentials/defaultAzureCredential.js';
 export type { DefaultAzureCredentialOptions } from './credentials/defaultAzureCredential.js';
+export type { TokenCachePersistenceOptions } from './streams/defaultTokenManager.js';
+export type { PersistenceOptions } from './cache/persistenceOptions.js';
+export { DEFAULT_CACHE_NAME } from './cache/persistenceOptions.js';
+export { REACTIVE_IDENTITY_CACHE_KEY } from './cache/encryption.js';
+export { DiskLayer } from './cache/diskLayer.js';
+export type { DiskLayerOptions } from './cache/diskLayer.js';
+export { DiskMsalCacheStore } from './cache/diskMsalCacheStore.js';
+export { defaultCacheDirectory } from './cache/cacheDirectory.js';

@@ -1,6 +1,7 @@
 import type { AccessToken } from '@azure/core-auth';
 import { context as otelContext, trace, type SpanContext } from '@opentelemetry/api';
 import {
+  concatMap,
   defer,
   expand,
   filter,
@@ -207,16 +208,24 @@ export class KeyStream {
       this.usable(t) &&
       (fallback === undefined || t.expiresOnTimestamp > fallback.expiresOnTimestamp);
     return from(cache.lockForAcquisition(this.key.id)).pipe(
-      switchMap((release) =>
-        defer(() => fromMaybe(cache.get(this.key.id, newer))).pipe(
+      switchMap((lock) => {
+        const release = once(lock);
+        return defer(() => fromMaybe(cache.get(this.key.id, newer))).pipe(
           switchMap((lookup: CacheLookup) =>
             lookup.token !== undefined && lookup.layer !== undefined
               ? of(this.useCached(lookup.token, lookup.layer))
               : this.acquireWithRetry(reason, fallback),
           ),
-          finalize(() => void Promise.resolve(this.pendingWrite).finally(() => release?.())),
-        ),
-      ),
+          // The token goes out only once it is written for the others and the lock is released:
+          // a process that exits right after getToken must not strand them on its lock.
+          concatMap(async (token) => {
+            await this.pendingWrite;
+            await release();
+            return token;
+          }),
+          finalize(() => void release()),
+        );
+      }),
     );
   }
 
@@ -385,4 +394,10 @@ export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string') return code;
   return error instanceof Error ? error.name : 'unknown';
+}
+
+/** Runs an optional async release at most once. */
+function once(release: (() => Promise<void>) | undefined): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= release?.() ?? Promise.resolve());
 }

@@ -3,7 +3,10 @@ import { defer, filter, tap, type Observable, type ObservableInput } from 'rxjs'
 import { ClosedError } from '../errors.js';
 import type { TokenEvent } from '../telemetry/events.js';
 import type { IdentityLogger } from '../telemetry/logger.js';
-import { getDefaultTokenManager } from './defaultTokenManager.js';
+import {
+  getDefaultTokenManager,
+  type TokenCachePersistenceOptions,
+} from './defaultTokenManager.js';
 import type { KeySnapshot } from './snapshot.js';
 import { normalizeScopes, type CredentialIdentity, type TokenRequest } from './streamKey.js';
 import type { AcquireRequest, CredentialBinding, TokenManager } from './tokenManager.js';
@@ -16,6 +19,13 @@ export interface ReactiveCredentialOptions {
    * custom scheduler, cache layers or telemetry providers.
    */
   tokenManager?: TokenManager;
+  /**
+   * As in `@azure/identity`: `{ enabled: true, name?, unsafeAllowUnencryptedStorage? }` keeps
+   * tokens and MSAL's accounts in a lock-guarded, encrypted file shared by every process of the
+   * user (key: `REACTIVE_IDENTITY_CACHE_KEY` or `encryptionKey`). Ignored when `tokenManager` is
+   * given.
+   */
+  tokenCachePersistenceOptions?: TokenCachePersistenceOptions;
 }
 
 /** Options of `token$`. */
@@ -41,7 +51,8 @@ export abstract class ReactiveCredential implements TokenCredential {
   private closed = false;
 
   protected constructor(options: ReactiveCredentialOptions = {}) {
-    this.tokenManager = options.tokenManager ?? getDefaultTokenManager();
+    this.tokenManager =
+      options.tokenManager ?? getDefaultTokenManager(options.tokenCachePersistenceOptions);
   }
 
   /** One acquisition, uncached and cold; the engine calls it, never a user. */

@@ -24,6 +24,9 @@ import type { CacheLayer } from '../cache/cacheLayer.js';
 import { LayeredCache } from '../cache/layeredCache.js';
 import { MemoryLayer } from '../cache/memoryLayer.js';
 import { MsalCaches, type MsalCacheStore } from '../cache/msalCacheStore.js';
+import { DiskLayer } from '../cache/diskLayer.js';
+import { DiskMsalCacheStore } from '../cache/diskMsalCacheStore.js';
+import type { PersistenceOptions } from '../cache/persistenceOptions.js';
 import { ClosedError, NetworkError } from '../errors.js';
 import type { RefreshReason, TokenEvent } from '../telemetry/events.js';
 import { IdentityMetrics, type LookupReading } from '../telemetry/metrics.js';
@@ -78,6 +81,12 @@ export interface TokenManagerOptions extends RefreshPolicyOptions {
    * on this engine. Default: in this process's memory.
    */
   msalCacheStore?: MsalCacheStore;
+  /**
+   * Adds the disk layer under the memory one and keeps MSAL's accounts on disk too, shared by
+   * every process of the user (see {@link PersistenceOptions}). Ignored when `cacheLayers` or
+   * `msalCacheStore` are given.
+   */
+  persistence?: PersistenceOptions;
 }
 
 export const DEFAULT_KEEP_WARM_MS = 10 * 60_000;
@@ -114,24 +123,44 @@ export class TokenManager {
     this.random = options.random ?? defaultRandom;
     this.policy = resolveRefreshPolicy(options);
     this.keepWarmMs = options.keepWarmMs ?? DEFAULT_KEEP_WARM_MS;
-    const layers = options.cacheLayers ?? [new MemoryLayer({ now: () => this.scheduler.now() })];
+    const warn = (message: string): void => this.degraded('disk', 'warning', message);
+    const layers = options.cacheLayers ?? this.defaultLayers(options.persistence, warn);
     this.cache = new LayeredCache(layers, (layer, operation, error) =>
-      this.emit({
-        type: 'cache-degraded',
-        layer,
-        operation,
-        message: error instanceof Error ? error.message : String(error),
-        at: this.scheduler.now(),
-        key: '-',
-        credential: '-',
-      }),
+      this.degraded(layer, operation, error instanceof Error ? error.message : String(error)),
     );
     this.tracer = getTracer(options.tracerProvider);
-    this.msalCaches = new MsalCaches(options.msalCacheStore);
+    this.msalCaches = new MsalCaches(
+      options.msalCacheStore ??
+        (options.persistence
+          ? new DiskMsalCacheStore({ onWarning: warn, ...options.persistence })
+          : undefined),
+    );
     this.metrics = new IdentityMetrics(
       { lifetimes: () => this.lifetimes(), lookups: () => this.lookups() },
       options.meterProvider,
     );
+  }
+
+  private defaultLayers(
+    persistence: PersistenceOptions | undefined,
+    warn: (message: string) => void,
+  ): CacheLayer[] {
+    const now = (): number => this.scheduler.now();
+    const memory = new MemoryLayer({ now });
+    if (persistence === undefined) return [memory];
+    return [memory, new DiskLayer({ onWarning: warn, ...persistence, now })];
+  }
+
+  private degraded(layer: string, operation: string, message: string): void {
+    this.emit({
+      type: 'cache-degraded',
+      layer,
+      operation,
+      message,
+      at: this.scheduler.now(),
+      key: '-',
+      credential: '-',
+    });
   }
 
   /** Registers a credential instance; instances with the same identity share streams. */

@@ -1,0 +1,140 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import {
+  DeviceCodeCredential,
+  serializeAuthenticationRecord,
+  TokenManager,
+} from '../../src/index.js';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WORKER = join(ROOT, 'test', 'support', 'identityWorker.mjs');
+const APP = '8a8a8a8a-0000-4000-8000-00000000008a';
+const SECRET = 'eight-processes-secret';
+const PUBLIC_APP = '8b8b8b8b-0000-4000-8000-00000000008b';
+const STORAGE = 'https://storage.azure.com/.default';
+
+let em: Emulator;
+let dir: string;
+const key = randomBytes(32).toString('base64');
+const children = new Set<number>();
+
+beforeAll(async () => {
+  // The workers run the built library; build it once if it is missing.
+  try {
+    statSync(join(ROOT, 'dist', 'esm', 'index.js'));
+  } catch {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
+  }
+  em = await startEmulator({
+    latencyMs: 100,
+    deviceCodeIntervalSeconds: 0,
+    apps: [
+      { clientId: APP, clientSecret: SECRET },
+      { clientId: PUBLIC_APP, publicClient: true },
+    ],
+  });
+  dir = mkdtempSync(join(tmpdir(), 'ri-persist-'));
+}, 60_000);
+afterAll(async () => {
+  for (const pid of children) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await em.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs one worker process with `config` and returns its JSON answer. */
+function worker(config: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const persistence = { directory: dir, name: 'processes', encryptionKey: key };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    WORKER_CONFIG: JSON.stringify({ authorityHost: em.url, ca: em.ca, persistence, ...config }),
+  };
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [WORKER],
+      { env, timeout: 60_000 },
+      (error, stdout) => {
+        if (child.pid !== undefined) children.delete(child.pid);
+        const line = stdout.trim().split('\n').pop() ?? '';
+        try {
+          resolve(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          reject(error ?? new Error(`worker printed ${line}`));
+        }
+      },
+    );
+    if (child.pid !== undefined) children.add(child.pid);
+  });
+}
+
+describe('a persistent cache shared by processes', () => {
+  it('makes exactly one token request when 8 processes start together on one key', async () => {
+    em.counters.reset();
+    const startAt = Date.now() + 1_500;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        worker({
+          mode: 'secret',
+          tenantId: em.tenantId,
+          clientId: APP,
+          secret: SECRET,
+          scope: STORAGE,
+          startAt,
+        }),
+      ),
+    );
+    expect(results.map((r) => r.error)).toEqual(Array(8).fill(undefined));
+    expect(new Set(results.map((r) => r.token)).size).toBe(1);
+    expect(em.counters.get('token')).toBe(1);
+  }, 60_000);
+
+  it('signs in with a device code once; a new process with the same cache gets a token with no prompt', async () => {
+    const tokenManager = new TokenManager({
+      persistence: { directory: dir, name: 'processes', encryptionKey: key },
+    });
+    const credential = new DeviceCodeCredential({
+      authorityHost: em.url,
+      tlsOptions: { ca: em.ca },
+      env: {},
+      tokenManager,
+      tenantId: em.tenantId,
+      clientId: PUBLIC_APP,
+      userPromptCallback: (info) => em.approveDeviceCode(info.userCode),
+    });
+    const record = await credential.authenticate('https://graph.microsoft.com/User.Read');
+    await tokenManager.close();
+    const result = await worker({
+      mode: 'silent-device-code',
+      tenantId: em.tenantId,
+      clientId: PUBLIC_APP,
+      record: serializeAuthenticationRecord(record!),
+      scope: 'https://vault.azure.net/.default',
+    });
+    expect(result).toMatchObject({ prompted: false });
+    expect(result.token).toMatch(/^eyJ/);
+  }, 60_000);
+
+  it('leaves no access or refresh token in plaintext anywhere in the cache directory', async () => {
+    const tokens = em.requests.filter((r) => r.route === 'token').length;
+    expect(tokens).toBeGreaterThan(0);
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) =>
+      d.isFile(),
+    );
+    const contents = files
+      .map((f) => readFileSync(join(f.parentPath, f.name), 'latin1'))
+      .join('\n');
+    expect(contents).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+    expect(contents).not.toMatch(/"refresh_token"|"secret"/i);
+  });
+});
