@@ -2,6 +2,7 @@ import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
 import {
   context as otelContext,
   ROOT_CONTEXT,
+  SpanStatusCode,
   type Context,
   type MeterProvider,
   type SpanContext,
@@ -30,7 +31,14 @@ import type { PersistenceOptions } from '../cache/persistenceOptions.js';
 import { ClosedError, NetworkError } from '../errors.js';
 import type { RefreshReason, TokenEvent } from '../telemetry/events.js';
 import { IdentityMetrics, type LookupReading } from '../telemetry/metrics.js';
-import { ACQUIRE_SPAN_NAME, Attr, getTracer, withSpan } from '../telemetry/tracing.js';
+import { redact } from '../telemetry/redact.js';
+import {
+  ACQUIRE_SPAN_NAME,
+  Attr,
+  CACHE_DEGRADED_SPAN_NAME,
+  getTracer,
+  withSpan,
+} from '../telemetry/tracing.js';
 import { defaultRandom, unrefScheduler, type RandomSource } from './clock.js';
 import { firstValueWithAbort } from './firstValue.js';
 import { errorCode, KeyStream, toAccessToken } from './keyStream.js';
@@ -151,12 +159,18 @@ export class TokenManager {
     return [memory, new DiskLayer({ onWarning: warn, ...persistence, now })];
   }
 
+  /** A cache layer failed and the engine carries on without it: an event and a span say so. */
   private degraded(layer: string, operation: string, message: string): void {
+    const span = this.tracer.startSpan(CACHE_DEGRADED_SPAN_NAME, {
+      attributes: { [Attr.cacheLayer]: layer, 'azure.identity.cache.operation': operation },
+    });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: redact(message) });
+    span.end();
     this.emit({
       type: 'cache-degraded',
       layer,
       operation,
-      message,
+      message: redact(message),
       at: this.scheduler.now(),
       key: '-',
       credential: '-',

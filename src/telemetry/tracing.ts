@@ -15,6 +15,8 @@ import { redact } from './redact.js';
 /** The name of the span around every acquisition attempt. */
 export const ACQUIRE_SPAN_NAME = 'reactive-identity.acquire_token';
 export const TRACER_NAME = 'reactive-identity';
+/** The span recorded when a cache layer fails and the engine carries on without it. */
+export const CACHE_DEGRADED_SPAN_NAME = 'reactive-identity.cache_degraded';
 
 /** Attribute names, shared by spans and metrics. Values are never tokens or secrets. */
 export const Attr = {
