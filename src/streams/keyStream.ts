@@ -24,7 +24,8 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { CacheLookup, LayeredCache } from '../cache/layeredCache.js';
-import { isPromiseLike, type MaybePromise } from '../cache/cacheLayer.js';
+import type { MaybePromise } from '../cache/cacheLayer.js';
+import { errorCode, fromMaybe, once, toAccessToken, toRecord } from './tokenRecord.js';
 import { InvalidResponseError, isTransientError } from '../errors.js';
 import type { KeyState, RefreshReason, TokenEvent } from '../telemetry/events.js';
 import type { RandomSource } from './clock.js';
@@ -361,43 +362,4 @@ export class KeyStream {
       credential: this.key.credential,
     } as TokenEvent);
   }
-}
-
-function fromMaybe<T>(value: T | Promise<T>): Observable<T> {
-  return isPromiseLike(value) ? from(value) : of(value);
-}
-
-function toRecord(token: AccessToken, now: number): TokenRecord {
-  return {
-    token: token.token,
-    expiresOnTimestamp: token.expiresOnTimestamp,
-    refreshAfterTimestamp: token.refreshAfterTimestamp,
-    tokenType: token.tokenType,
-    obtainedAt: now,
-  };
-}
-
-/** The caller's view of a record: what `@azure/core-auth` defines, nothing more. */
-export function toAccessToken(record: TokenRecord): AccessToken {
-  const token: AccessToken = {
-    token: record.token,
-    expiresOnTimestamp: record.expiresOnTimestamp,
-    tokenType: record.tokenType ?? 'Bearer',
-  };
-  if (record.refreshAfterTimestamp !== undefined)
-    token.refreshAfterTimestamp = record.refreshAfterTimestamp;
-  return token;
-}
-
-/** The `code` of a library error, else the error's name. */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string') return code;
-  return error instanceof Error ? error.name : 'unknown';
-}
-
-/** Runs an optional async release at most once. */
-function once(release: (() => Promise<void>) | undefined): () => Promise<void> {
-  let done: Promise<void> | undefined;
-  return () => (done ??= release?.() ?? Promise.resolve());
 }

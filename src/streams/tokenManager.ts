@@ -1,17 +1,14 @@
 import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
 import {
   context as otelContext,
-  ROOT_CONTEXT,
   SpanStatusCode,
   type Context,
   type MeterProvider,
-  type SpanContext,
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
 import {
   defer,
-  from,
   map,
   Observable,
   Subject,
@@ -29,19 +26,22 @@ import { DiskLayer } from '../cache/diskLayer.js';
 import { DiskMsalCacheStore } from '../cache/diskMsalCacheStore.js';
 import type { PersistenceOptions } from '../cache/persistenceOptions.js';
 import { ClosedError, NetworkError } from '../errors.js';
-import type { RefreshReason, TokenEvent } from '../telemetry/events.js';
-import { IdentityMetrics, type LookupReading } from '../telemetry/metrics.js';
+import type { TokenEvent } from '../telemetry/events.js';
+import { IdentityMetrics } from '../telemetry/metrics.js';
 import { redact } from '../telemetry/redact.js';
-import {
-  ACQUIRE_SPAN_NAME,
-  Attr,
-  CACHE_DEGRADED_SPAN_NAME,
-  getTracer,
-  withSpan,
-} from '../telemetry/tracing.js';
+import { Attr, CACHE_DEGRADED_SPAN_NAME, getTracer } from '../telemetry/tracing.js';
 import { defaultRandom, unrefScheduler, type RandomSource } from './clock.js';
 import { firstValueWithAbort } from './firstValue.js';
-import { errorCode, KeyStream, toAccessToken } from './keyStream.js';
+import { KeyStream } from './keyStream.js';
+import { toAccessToken } from './tokenRecord.js';
+import { EngineReadings } from './engineReadings.js';
+import {
+  instrumentedAttempt,
+  type AcquireRequest,
+  type AttemptContext,
+} from './instrumentedAttempt.js';
+
+export type { AcquireRequest };
 import {
   resolveRefreshPolicy,
   type RefreshPolicyOptions,
@@ -55,14 +55,6 @@ import {
   type TokenRequest,
 } from './streamKey.js';
 import { snapshotOf, type KeySnapshot } from './snapshot.js';
-
-/** One acquisition as a credential sees it. */
-export interface AcquireRequest extends TokenRequest {
-  claims?: string;
-  reason: RefreshReason;
-  /** Fires when nobody waits for this attempt any more. */
-  abortSignal: AbortSignal;
-}
 
 /** How a credential plugs into the engine: who it is and how to acquire one token, cold. */
 export interface CredentialBinding {
@@ -115,7 +107,7 @@ export class TokenManager {
   private readonly bindings = new Map<string, CredentialBinding[]>();
   private readonly events = new Subject<TokenEvent>();
   private readonly closed$ = new Subject<void>();
-  private readonly retiredLookups = new Map<string, LookupReading>();
+  private readonly readings = new EngineReadings();
   /** MSAL's caches (accounts, refresh tokens) for the credentials on this engine. */
   readonly msalCaches: MsalCaches;
   /** The tracer every span of this engine and its credentials goes to. */
@@ -144,7 +136,10 @@ export class TokenManager {
           : undefined),
     );
     this.metrics = new IdentityMetrics(
-      { lifetimes: () => this.lifetimes(), lookups: () => this.lookups() },
+      {
+        lifetimes: () => this.readings.lifetimes(this.streams.values(), this.scheduler.now()),
+        lookups: () => this.readings.lookups(this.streams.values()),
+      },
       options.meterProvider,
     );
   }
@@ -288,139 +283,31 @@ export class TokenManager {
       cache: this.cache,
       emit: (event) => this.emit(event),
       acquire: (k, reason, claims, creator) =>
-        this.instrumented(identity, k, reason, claims, creator),
+        instrumentedAttempt(this.attemptContext(identity), k, reason, claims, creator).pipe(
+          takeUntil(this.closed$),
+        ),
       onIdle: (stream) => this.retire(stream, false),
       closed$: this.closed$,
     });
   }
 
-  /**
-   * One attempt in a span, with metrics. A timer-driven refresh has no caller: its span is a root
-   * linked to the span that created the stream.
-   */
-  private instrumented(
-    identity: CredentialIdentity,
-    key: StreamKey,
-    reason: RefreshReason,
-    claims?: string,
-    creator?: SpanContext,
-  ): Observable<AccessToken> {
-    const attributes = {
-      [Attr.credential]: key.credential,
-      [Attr.tenant]: key.tenantId ?? '',
-      [Attr.scopes]: key.scopes.join(' '),
-      [Attr.scopeCount]: key.scopes.length,
-      [Attr.cae]: key.enableCae,
-      [Attr.reason]: reason,
-      [Attr.cacheHit]: false,
+  private attemptContext(identity: CredentialIdentity): AttemptContext {
+    return {
+      tracer: this.tracer,
+      metrics: this.metrics,
+      scheduler: this.scheduler,
+      acquirer: () => {
+        const binding = this.bindings.get(identity.id)?.[0];
+        return binding === undefined ? closedError() : (request) => binding.acquire(request);
+      },
     };
-    const timerDriven = reason === 'proactive';
-    const parent = timerDriven ? ROOT_CONTEXT : otelContext.active();
-    const links = timerDriven && creator !== undefined ? [{ context: creator }] : [];
-    const request = {
-      scopes: key.scopes,
-      tenantId: key.tenantId,
-      enableCae: key.enableCae,
-      claims,
-      reason,
-    };
-    return withSpan(
-      this.tracer,
-      ACQUIRE_SPAN_NAME,
-      attributes,
-      () => this.attempt(identity, key.credential, request),
-      parent,
-      links,
-    ).pipe(takeUntil(this.closed$));
-  }
-
-  /** Calls the live instance's acquisition; cancelling the attempt aborts the credential's request. */
-  private attempt(
-    identity: CredentialIdentity,
-    credential: string,
-    request: Omit<AcquireRequest, 'abortSignal'>,
-  ): Observable<AccessToken> {
-    return new Observable<AccessToken>((subscriber) => {
-      const binding = this.bindings.get(identity.id)?.[0];
-      if (binding === undefined) {
-        subscriber.error(closedError());
-        return;
-      }
-      const started = this.scheduler.now();
-      const abort = new AbortController();
-      // `subscriber.closed` is already true inside the teardown, so track settling ourselves.
-      let settled = false;
-      const inner = from(binding.acquire({ ...request, abortSignal: abort.signal })).subscribe({
-        next: (token) => {
-          this.metrics.acquisition(credential, 'success', this.scheduler.now() - started);
-          subscriber.next(token);
-        },
-        error: (error: unknown) => {
-          settled = true;
-          this.metrics.acquisition(
-            credential,
-            'failure',
-            this.scheduler.now() - started,
-            errorCode(error),
-          );
-          if (request.reason === 'proactive') this.metrics.refreshFailure(credential);
-          subscriber.error(error);
-        },
-        complete: () => {
-          settled = true;
-          subscriber.complete();
-        },
-      });
-      return () => {
-        inner.unsubscribe();
-        if (!settled) abort.abort();
-      };
-    });
   }
 
   private retire(stream: KeyStream, close: boolean): void {
     if (this.streams.get(stream.key.id) === stream) this.streams.delete(stream.key.id);
-    for (const [layer, count] of stream.hitsByLayer)
-      this.addLookups(stream.key.credential, layer, true, count);
-    this.addLookups(stream.key.credential, 'all', false, stream.cacheMisses);
+    this.readings.retire(stream);
     stream.retired = true;
     if (close) stream.close();
-  }
-
-  private addLookups(credential: string, layer: string, hit: boolean, count: number): void {
-    if (count === 0) return;
-    const id = `${credential}|${layer}|${hit}`;
-    const entry = this.retiredLookups.get(id) ?? { credential, layer, hit, count: 0 };
-    entry.count += count;
-    this.retiredLookups.set(id, entry);
-  }
-
-  private lookups(): LookupReading[] {
-    const totals = new Map<string, LookupReading>();
-    const add = (r: LookupReading): void => {
-      const id = `${r.credential}|${r.layer}|${r.hit}`;
-      const entry = totals.get(id) ?? { ...r, count: 0 };
-      entry.count += r.count;
-      totals.set(id, entry);
-    };
-    this.retiredLookups.forEach(add);
-    for (const s of this.streams.values()) {
-      for (const [layer, count] of s.hitsByLayer)
-        add({ credential: s.key.credential, layer, hit: true, count });
-      add({ credential: s.key.credential, layer: 'all', hit: false, count: s.cacheMisses });
-    }
-    return [...totals.values()].filter((r) => r.count > 0);
-  }
-
-  private lifetimes() {
-    const now = this.scheduler.now();
-    return [...this.streams.values()]
-      .filter((s) => s.current !== undefined)
-      .map((s) => ({
-        key: s.key.label,
-        credential: s.key.credential,
-        remainingMs: Math.max(0, s.current!.expiresOnTimestamp - now),
-      }));
   }
 
   private emit(event: TokenEvent): void {

@@ -1,0 +1,47 @@
+import type { AccessToken } from '@azure/core-auth';
+import { from, of, type Observable } from 'rxjs';
+import { isPromiseLike } from '../cache/cacheLayer.js';
+import type { TokenRecord } from './refreshPolicy.js';
+
+/** Helpers of the engine's token records: conversions and small utilities. */
+
+/** A value now or later, as an observable: synchronous values stay synchronous. */
+export function fromMaybe<T>(value: T | Promise<T>): Observable<T> {
+  return isPromiseLike(value) ? from(value) : of(value);
+}
+
+/** The engine's record of a token the credential returned at `now`. */
+export function toRecord(token: AccessToken, now: number): TokenRecord {
+  return {
+    token: token.token,
+    expiresOnTimestamp: token.expiresOnTimestamp,
+    refreshAfterTimestamp: token.refreshAfterTimestamp,
+    tokenType: token.tokenType,
+    obtainedAt: now,
+  };
+}
+
+/** The caller's view of a record: what `@azure/core-auth` defines, nothing more. */
+export function toAccessToken(record: TokenRecord): AccessToken {
+  const token: AccessToken = {
+    token: record.token,
+    expiresOnTimestamp: record.expiresOnTimestamp,
+    tokenType: record.tokenType ?? 'Bearer',
+  };
+  if (record.refreshAfterTimestamp !== undefined)
+    token.refreshAfterTimestamp = record.refreshAfterTimestamp;
+  return token;
+}
+
+/** The `code` of a library error, else the error's name. */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.name : 'unknown';
+}
+
+/** Runs an optional async release at most once. */
+export function once(release: (() => Promise<void>) | undefined): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= release?.() ?? Promise.resolve());
+}
