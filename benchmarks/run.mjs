@@ -8,6 +8,12 @@
 // Workload 4 (DefaultAzureCredential on the Azure CLI path) runs after that, one child process
 // per round and library (benchmarks/dac.mjs): ours round by round, then the anchor's rounds side
 // by side, because each of its getToken calls waits out managed identity's retries (~20 s).
+//
+// Workloads 5 and 6 (the persistent cache across processes: a disk hit in a new process, and 8
+// processes starting together on one key) run between the two, while the emulator is still up
+// (benchmarks/persistence.mjs).
+//
+// BENCH_SKIP (comma-separated: cached, persistence, dac) leaves sections out; by default all run.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -15,6 +21,12 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../dist/esm/emulator/index.js';
+import {
+  persistenceProblems,
+  persistenceRows,
+  persistenceConfig,
+  runPersistence,
+} from './persistence.mjs';
 import { fmt, markdownTable, median, ratio } from './stats.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -27,6 +39,16 @@ const DAC_ANCHOR_PARALLEL = Number(process.env.BENCH_DAC_ANCHOR_PARALLEL ?? DAC_
 // Three calls, each bounded by dac.mjs itself; this only catches a child that hangs anyway.
 const DAC_ROUND_TIMEOUT_MS = 3 * DAC_BOUND_MS + 30_000;
 const DAC_CALLS = ['first', 'second', 'otherScope'];
+const SECTIONS = ['cached', 'persistence', 'dac'];
+const SKIP = new Set(
+  (process.env.BENCH_SKIP ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+for (const name of SKIP) {
+  if (!SECTIONS.includes(name)) throw new Error(`BENCH_SKIP: unknown section ${name}`);
+}
 
 function version(pkgJson) {
   try {
@@ -87,14 +109,22 @@ function runChild(em, caFile) {
 // ---- Workload 4: DefaultAzureCredential, Azure CLI path. ----
 
 /** This environment without anything that could make a deployed link (or a real tool) answer. */
-function dacEnv(library) {
+function cleanEnv() {
   const env = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^(AZURE_|MSI_|IDENTITY_|IMDS_|BENCH_)/.test(name)) continue;
+    if (/^(AZURE_|MSI_|IDENTITY_|IMDS_|BENCH_|REACTIVE_IDENTITY_)/.test(name)) continue;
     if (name === 'DEFAULT_IDENTITY_CLIENT_ID' || name === 'NODE_EXTRA_CA_CERTS') continue;
     env[name] = value;
   }
-  return { ...env, BENCH_DAC_LIBRARY: library, BENCH_DAC_BOUND_MS: String(DAC_BOUND_MS) };
+  return env;
+}
+
+function dacEnv(library) {
+  return {
+    ...cleanEnv(),
+    BENCH_DAC_LIBRARY: library,
+    BENCH_DAC_BOUND_MS: String(DAC_BOUND_MS),
+  };
 }
 
 function runDacRound(library, round) {

@@ -1,8 +1,11 @@
 import type { AcquireRequest } from '../streams/tokenManager.js';
-import { PublicClient, type DeviceCodeResponse } from './msal/publicClient.js';
+import type { DeviceCodeResponse } from './msal/publicClient.js';
 import type { MsalToken } from './msal/msalClient.js';
-import { requireArguments } from './credentialContext.js';
-import { UserCredential, type InteractiveCredentialOptions } from './userCredential.js';
+import {
+  DEVELOPER_SIGN_ON_CLIENT_ID,
+  PublicUserCredential,
+  type PublicUserCredentialOptions,
+} from './userCredential.js';
 
 /** What the user is shown: where to go and which code to enter. */
 export interface DeviceCodeInfo {
@@ -17,17 +20,12 @@ export interface DeviceCodeInfo {
 export type DeviceCodePromptCallback = (info: DeviceCodeInfo) => void;
 
 /** Options of {@link DeviceCodeCredential}. */
-export interface DeviceCodeCredentialOptions extends InteractiveCredentialOptions {
-  /** Default `organizations`. */
-  tenantId?: string;
-  /** Default: the Azure CLI's public client id, as in `@azure/identity`. */
-  clientId?: string;
+export interface DeviceCodeCredentialOptions extends PublicUserCredentialOptions {
   /** Default: writes the message to stderr. */
   userPromptCallback?: DeviceCodePromptCallback;
 }
 
-/** The Azure CLI's public client id, the anchor's default for user flows. */
-export const DEVELOPER_SIGN_ON_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
+export { DEVELOPER_SIGN_ON_CLIENT_ID };
 
 const defaultPrompt: DeviceCodePromptCallback = (info) => process.stderr.write(`${info.message}\n`);
 
@@ -42,34 +40,12 @@ const defaultPrompt: DeviceCodePromptCallback = (info) => process.stderr.write(`
  * const record = await credential.authenticate('https://graph.microsoft.com/User.Read');
  * ```
  */
-export class DeviceCodeCredential extends UserCredential {
-  private readonly client: PublicClient;
+export class DeviceCodeCredential extends PublicUserCredential {
   private readonly prompt: DeviceCodePromptCallback;
 
   constructor(options: DeviceCodeCredentialOptions = {}) {
-    if (options.clientId !== undefined)
-      requireArguments('DeviceCodeCredential', { clientId: options.clientId });
-    const clientId = options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID;
-    super(
-      'DeviceCodeCredential',
-      options.tenantId ?? options.authenticationRecord?.tenantId ?? 'organizations',
-      clientId,
-      options,
-    );
+    super('DeviceCodeCredential', options);
     this.prompt = options.userPromptCallback ?? defaultPrompt;
-    const { authorityHost, network, logger } = this.context;
-    this.client = new PublicClient({
-      clientId,
-      authorityHost,
-      network,
-      logger,
-      secrets: [],
-      caches: this.tokenManager.msalCaches,
-    });
-  }
-
-  protected get msal(): PublicClient {
-    return this.client;
   }
 
   protected interact(request: AcquireRequest): Promise<MsalToken> {

@@ -4,20 +4,13 @@ import { timer, type Subscription } from 'rxjs';
 import { AbortError, InvalidArgumentError } from '../errors.js';
 import type { AcquireRequest } from '../streams/tokenManager.js';
 import type { MsalToken } from './msal/msalClient.js';
-import { PublicClient } from './msal/publicClient.js';
-import { DEVELOPER_SIGN_ON_CLIENT_ID } from './deviceCodeCredential.js';
-import { requireArguments } from './credentialContext.js';
-import { UserCredential, type InteractiveCredentialOptions } from './userCredential.js';
+import { PublicUserCredential, type PublicUserCredentialOptions } from './userCredential.js';
 
 /** Opens a URL for the user: the system browser by default; tests and headless hosts pass their own. */
 export type BrowserOpener = (url: string) => Promise<void>;
 
 /** Options of {@link InteractiveBrowserCredential}. */
-export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCredentialOptions {
-  /** Default `organizations`. */
-  tenantId?: string;
-  /** Default: the Azure CLI's public client id. */
-  clientId?: string;
+export interface InteractiveBrowserCredentialNodeOptions extends PublicUserCredentialOptions {
   /** `http://localhost:<port>`: the loopback port to listen on. Default: a free port. */
   redirectUri?: string;
   loginHint?: string;
@@ -43,36 +36,14 @@ export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 5 * 60_000;
  * const credential = new InteractiveBrowserCredential({ loginHint: 'ada@contoso.com' });
  * ```
  */
-export class InteractiveBrowserCredential extends UserCredential {
-  private readonly client: PublicClient;
+export class InteractiveBrowserCredential extends PublicUserCredential {
   private readonly options: InteractiveBrowserCredentialNodeOptions;
   private readonly preferredPort: number | undefined;
 
   constructor(options: InteractiveBrowserCredentialNodeOptions = {}) {
-    if (options.clientId !== undefined)
-      requireArguments('InteractiveBrowserCredential', { clientId: options.clientId });
-    const clientId = options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID;
-    super(
-      'InteractiveBrowserCredential',
-      options.tenantId ?? options.authenticationRecord?.tenantId ?? 'organizations',
-      clientId,
-      options,
-    );
+    super('InteractiveBrowserCredential', options);
     this.options = options;
     this.preferredPort = loopbackPort(options.redirectUri);
-    const { authorityHost, network, logger } = this.context;
-    this.client = new PublicClient({
-      clientId,
-      authorityHost,
-      network,
-      logger,
-      secrets: [],
-      caches: this.tokenManager.msalCaches,
-    });
-  }
-
-  protected get msal(): PublicClient {
-    return this.client;
   }
 
   protected async interact(request: AcquireRequest): Promise<MsalToken> {

@@ -10,6 +10,8 @@ import type { MultiTenantCredentialOptions } from './credentialOptions.js';
 import { credentialContext, type CredentialContext } from './credentialContext.js';
 import type { MsalClient, MsalToken } from './msal/msalClient.js';
 import { resolveTenant } from './tenantId.js';
+import { requireArguments } from './credentialContext.js';
+import { PublicClient } from './msal/publicClient.js';
 
 /** Options of credentials that sign a user in. */
 export interface InteractiveCredentialOptions extends MultiTenantCredentialOptions {
@@ -119,5 +121,41 @@ export abstract class UserCredential extends ReactiveCredential {
   override async close(): Promise<void> {
     await super.close();
     this.context.network.close();
+  }
+}
+
+/** The Azure CLI's public client id, the anchor's default for user flows. */
+export const DEVELOPER_SIGN_ON_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
+
+/** Options of user credentials that are public clients (device code, browser). */
+export interface PublicUserCredentialOptions extends InteractiveCredentialOptions {
+  /** Default `organizations` (or the record's tenant). */
+  tenantId?: string;
+  /** Default: the Azure CLI's public client id, as in `@azure/identity`. */
+  clientId?: string;
+}
+
+/** The base of user credentials that sign in as a public client application. */
+export abstract class PublicUserCredential extends UserCredential {
+  protected readonly client: PublicClient;
+
+  protected constructor(kind: string, options: PublicUserCredentialOptions) {
+    if (options.clientId !== undefined) requireArguments(kind, { clientId: options.clientId });
+    const clientId = options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID;
+    const tenantId = options.tenantId ?? options.authenticationRecord?.tenantId ?? 'organizations';
+    super(kind, tenantId, clientId, options);
+    const { authorityHost, network, logger } = this.context;
+    this.client = new PublicClient({
+      clientId,
+      authorityHost,
+      network,
+      logger,
+      secrets: [],
+      caches: this.tokenManager.msalCaches,
+    });
+  }
+
+  protected get msal(): PublicClient {
+    return this.client;
   }
 }
