@@ -4,9 +4,11 @@
 // ClientSecretCredential is built: ours with or without `tokenCachePersistenceOptions`, the
 // anchor (@azure/identity 4.13.0) without persistence (its plugin cannot run on this machine, see
 // BENCHMARKS.md).
-//   - mode 'single': times the process's 1st getToken, then the 2nd (same scope);
+//   - mode 'single': times the process's 1st getToken, then the 2nd (same scope); with
+//     `settleMs`, the process idles that long after building the credential first;
 //   - mode 'herd': builds the credential, reports 'ready', waits for the parent's common start
 //     time ('go'), then times one getToken.
+// For ours, the engine's events during each call are recorded too (where the token came from).
 // Tokens are reported as short SHA-256 prefixes, never in clear.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -28,7 +30,7 @@ async function load() {
         ? await import('@azure/identity')
         : undefined;
   if (module === undefined) throw new Error(`unknown library ${config.library}`);
-  return { ClientSecretCredential: module.ClientSecretCredential, importMs: since(t0) };
+  return { module, importMs: since(t0) };
 }
 
 function construct(ClientSecretCredential) {
@@ -48,14 +50,46 @@ function construct(ClientSecretCredential) {
   return new ClientSecretCredential(tenantId, clientId, clientSecret, options);
 }
 
-async function timedGetToken(credential) {
+/**
+ * Ours: the engine's events (ms from the start of the current call), to tell where the token came
+ * from (a `cache-hit` on `disk`, or an acquisition) and when.
+ */
+function watchEvents(module) {
+  const events = [];
+  const watch = { events, t0: process.hrtime.bigint() };
+  if (config.library === 'ours') {
+    const manager = module.getDefaultTokenManager(
+      config.persistence ? { enabled: true, ...config.persistence } : undefined,
+    );
+    manager.events$.subscribe((e) => {
+      const at = Math.round(since(watch.t0) * 1000) / 1000;
+      events.push(e.layer ? { at, type: e.type, layer: e.layer } : { at, type: e.type });
+    });
+  }
+  return watch;
+}
+
+/** Where the call's token came from, by the engine's events (ours only). */
+function source(events) {
+  if (events.some((e) => e.type === 'acquisition-succeeded')) return 'network';
+  const hit = events.find((e) => e.type === 'cache-hit');
+  return hit ? hit.layer : undefined;
+}
+
+async function timedGetToken(credential, watch) {
+  const first = watch.events.length;
   const t0 = process.hrtime.bigint();
+  watch.t0 = t0;
+  let outcome;
   try {
     const token = await credential.getToken(config.scope);
-    return { ms: since(t0), token: digest(token.token) };
+    outcome = { ms: since(t0), token: digest(token.token) };
   } catch (error) {
-    return { ms: since(t0), error: String(error?.message ?? error) };
+    outcome = { ms: since(t0), error: String(error?.message ?? error) };
   }
+  if (config.library !== 'ours') return outcome;
+  const events = watch.events.slice(first);
+  return { ...outcome, source: source(events), events };
 }
 
 function waitForGo() {
@@ -67,25 +101,30 @@ function waitForGo() {
 }
 
 async function main() {
-  const { ClientSecretCredential, importMs } = await load();
+  const { module, importMs } = await load();
   const c0 = process.hrtime.bigint();
-  const credential = construct(ClientSecretCredential);
+  const credential = construct(module.ClientSecretCredential);
   const constructMs = since(c0);
+  const watch = watchEvents(module);
+  // Optionally let the process settle first: right after start-up, background work left by the
+  // module loader (file handles closing on libuv's pool, V8's compiler and GC threads) competes
+  // with the first call's file system work on this 2-vCPU machine.
+  if (config.settleMs > 0) await new Promise((resolve) => setTimeout(resolve, config.settleMs));
   const result = { library: config.library, persistent: Boolean(config.persistence) };
   result.importMs = importMs;
   result.constructMs = constructMs;
   if (config.mode === 'single') {
-    result.first = await timedGetToken(credential);
+    result.first = await timedGetToken(credential, watch);
     // performance.now() counts from this process's time origin (its start).
     result.firstDoneSinceStartMs = performance.now();
-    if (!result.first.error) result.second = await timedGetToken(credential);
+    if (!result.first.error) result.second = await timedGetToken(credential, watch);
   } else if (config.mode === 'herd') {
     const go = waitForGo();
     process.send({ type: 'ready' });
     const startAt = await go;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
     result.lateMs = Date.now() - startAt;
-    result.call = await timedGetToken(credential);
+    result.call = await timedGetToken(credential, watch);
     result.doneAfterStartMs = Date.now() - startAt;
   } else {
     throw new Error(`unknown mode ${config.mode}`);

@@ -21,12 +21,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../dist/esm/emulator/index.js';
-import {
-  persistenceProblems,
-  persistenceRows,
-  persistenceConfig,
-  runPersistence,
-} from './persistence.mjs';
+import { persistenceProblems, persistenceRows, runPersistence } from './persistence.mjs';
 import { fmt, markdownTable, median, ratio } from './stats.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -299,7 +294,7 @@ function dacRows(dac) {
   ];
 }
 
-function report(run, dac) {
+function cachedRows(run) {
   const { ours, anchor } = run.results;
   const seqO = ours.sequential;
   const seqA = anchor.sequential;
@@ -374,7 +369,15 @@ function report(run, dac) {
       `${herdO.succeeded} / ${herdO.distinctTokens}`,
       '',
     ],
-    ...dacRows(dac),
+  ];
+  return rows;
+}
+
+function report(run, dac, persistence) {
+  const rows = [
+    ...(run ? cachedRows(run) : []),
+    ...(dac ? dacRows(dac) : []),
+    ...(persistence ? persistenceRows(persistence) : []),
   ];
   const header = ['workload / figure', '@azure/identity 4.13.0', 'reactive-identity', 'ratio'];
   return markdownTable(header, rows);
@@ -387,25 +390,35 @@ async function main() {
   const caFile = join(dir, 'emulator-ca.pem');
   writeFileSync(caFile, em.ca);
   let run;
+  let persistence;
   try {
-    run = await runChild(em, caFile);
+    if (!SKIP.has('cached')) run = await runChild(em, caFile);
+    if (!SKIP.has('persistence')) {
+      const env = { ...cleanEnv(), NODE_EXTRA_CA_CERTS: caFile };
+      persistence = await runPersistence({ em, caFile, app, env });
+    }
   } finally {
     await em.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  const dacRounds = await runDac();
-  const dac = {
-    config: {
-      rounds: DAC_ROUNDS,
-      boundMs: DAC_BOUND_MS,
-      anchorParallel: Math.min(DAC_ANCHOR_PARALLEL, DAC_ROUNDS),
-      calls: DAC_CALLS,
-    },
-    results: { ours: combineDac(dacRounds.ours), anchor: combineDac(dacRounds.anchor) },
-    rounds: dacRounds,
-  };
+  let dac;
+  let dacRounds = { ours: [], anchor: [] };
+  if (!SKIP.has('dac')) {
+    dacRounds = await runDac();
+    dac = {
+      config: {
+        rounds: DAC_ROUNDS,
+        boundMs: DAC_BOUND_MS,
+        anchorParallel: Math.min(DAC_ANCHOR_PARALLEL, DAC_ROUNDS),
+        calls: DAC_CALLS,
+      },
+      results: { ours: combineDac(dacRounds.ours), anchor: combineDac(dacRounds.anchor) },
+      rounds: dacRounds,
+    };
+  }
   const egress = [
-    ...run.egress,
+    ...(run?.egress ?? []),
+    ...(persistence?.egress ?? []),
     ...[...dacRounds.ours, ...dacRounds.anchor].flatMap((r) =>
       (r.egress ?? []).map((e) => ({ ...e, workload: `dac ${r.library} round ${r.round}` })),
     ),
@@ -425,15 +438,17 @@ async function main() {
     ),
     'reactive-identity msal-node': version('../node_modules/@azure/msal-node/package.json'),
   };
-  const table = report(run, dac.results);
+  const table = report(run, dac?.results, persistence);
   const out = {
     date: new Date().toISOString(),
     machine,
     versions,
     emulatorLatencyMs: LATENCY_MS,
     durationMs: Date.now() - started,
+    skipped: [...SKIP],
     ...run,
     defaultAzureCredential: dac,
+    persistence: persistence && { ...persistence, egress: undefined },
     egress,
   };
   writeFileSync(join(here, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
@@ -447,19 +462,41 @@ async function main() {
     `\nratio: anchor/ours for latencies, request counts, wall time, az runs and connections; ` +
       `ours/anchor for throughput.`,
   );
+  if (persistence) {
+    const r = persistence.results;
+    const { anchorPersistence } = r;
+    console.log(
+      `workload 5: ours, 1st getToken from disk is ` +
+        `${ratio(r.oursNetwork.first.medianMs, r.diskHit.first.medianMs)} faster than from the ` +
+        `network (${ratio(r.oursNetworkSettled.first.medianMs, r.diskHitSettled.first.medianMs)} ` +
+        `after ${persistence.config.settleMs} ms idle; ${LATENCY_MS} ms emulator latency).`,
+    );
+    console.log(
+      `workloads 5–6: the anchor runs without persistence (compared with ` +
+        `${anchorPersistence.comparedWith}): ${anchorPersistence.reason}`,
+    );
+  }
+  if (SKIP.size > 0) console.log(`skipped (BENCH_SKIP): ${[...SKIP].join(', ')}`);
   console.log(`results: benchmarks/results.json (${(out.durationMs / 1000).toFixed(1)} s)`);
-  const dacProblems = ['ours', 'anchor'].flatMap((key) => {
-    const r = dac.results[key];
-    const problems = [...r.errors];
-    if (r.tokensNotFromFakeAz > 0)
-      problems.push(`${r.tokensNotFromFakeAz} token(s) not from the fake az`);
-    if (r.otherToolsOnPath.length > 0)
-      problems.push(`found on PATH: ${r.otherToolsOnPath.join(', ')}`);
-    if (r.killedRounds > 0) problems.push(`${r.killedRounds} round(s) killed`);
-    return problems.map((p) => `${key}: ${p}`);
-  });
+  const dacProblems = !dac
+    ? []
+    : ['ours', 'anchor'].flatMap((key) => {
+        const r = dac.results[key];
+        const problems = [...r.errors];
+        if (r.tokensNotFromFakeAz > 0)
+          problems.push(`${r.tokensNotFromFakeAz} token(s) not from the fake az`);
+        if (r.otherToolsOnPath.length > 0)
+          problems.push(`found on PATH: ${r.otherToolsOnPath.join(', ')}`);
+        if (r.killedRounds > 0) problems.push(`${r.killedRounds} round(s) killed`);
+        return problems.map((p) => `${key}: ${p}`);
+      });
   if (dacProblems.length > 0) {
     console.error('DefaultAzureCredential workload problems:\n  ' + dacProblems.join('\n  '));
+    process.exitCode = 1;
+  }
+  const pProblems = persistence ? persistenceProblems(persistence) : [];
+  if (pProblems.length > 0) {
+    console.error('Persistent cache workload problems:\n  ' + pProblems.join('\n  '));
     process.exitCode = 1;
   }
   if (egress.length > 0) {
