@@ -14,7 +14,11 @@ export type IdentityErrorCode =
   | 'ERR_NETWORK'
   | 'ERR_ABORTED'
   | 'ERR_CLOSED'
-  | 'ERR_INVALID_CERTIFICATE';
+  | 'ERR_INVALID_CERTIFICATE'
+  | 'ERR_CACHE_LOCK_TIMEOUT'
+  | 'ERR_CACHE_LOCK_COMPROMISED'
+  | 'ERR_CACHE_DECRYPTION'
+  | 'ERR_CACHE_UNSAFE_DIRECTORY';
 
 /** Error names, exported as `@azure/identity` does so checks work across package copies. */
 export const CredentialUnavailableErrorName = 'CredentialUnavailableError';
@@ -178,6 +182,10 @@ const IDENTITY_ERROR_CODES: ReadonlySet<string> = new Set<IdentityErrorCode>([
   'ERR_ABORTED',
   'ERR_CLOSED',
   'ERR_INVALID_CERTIFICATE',
+  'ERR_CACHE_LOCK_TIMEOUT',
+  'ERR_CACHE_LOCK_COMPROMISED',
+  'ERR_CACHE_DECRYPTION',
+  'ERR_CACHE_UNSAFE_DIRECTORY',
 ]);
 
 /** True for any error of this library (by code, so copies of the library agree; Node's own `ERR_*` codes are not ours). */

@@ -4,20 +4,14 @@
  * Callers branch on `code`, never on message text.
  */
 
+import { IdentityError, type IdentityErrorCode } from '../errors.js';
+
 /** Every code a cache error can carry. */
-export type CacheErrorCode =
-  | 'ERR_CACHE_LOCK_TIMEOUT'
-  | 'ERR_CACHE_LOCK_COMPROMISED'
-  | 'ERR_CACHE_DECRYPTION'
-  | 'ERR_CACHE_UNSAFE_DIRECTORY';
+export type CacheErrorCode = Extract<IdentityErrorCode, `ERR_CACHE_${string}`>;
 
-/** The base of the cache's errors. */
-export abstract class CacheError extends Error {
-  abstract readonly code: CacheErrorCode;
-
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-  }
+/** The base of the cache's errors: library errors whose code starts with `ERR_CACHE_`. */
+export abstract class CacheError extends IdentityError {
+  abstract override readonly code: CacheErrorCode;
 }
 
 /** Another process held a lock for longer than `lockWaitMs`; the caller should degrade. */
