@@ -65,7 +65,7 @@ export interface KeyStreamContext {
 
 type EventBody = TokenEvent extends infer E
   ? E extends TokenEvent
-    ? Omit<E, 'at' | 'key' | 'credential'>
+    ? Omit<E, 'at' | 'key' | 'credential' | 'identity'>
     : never
   : never;
 
@@ -360,6 +360,7 @@ export class KeyStream {
       at: this.ctx.scheduler.now(),
       key: this.key.label,
       credential: this.key.credential,
+      identity: this.key.identity,
     } as TokenEvent);
   }
 }

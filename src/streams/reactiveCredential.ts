@@ -118,14 +118,14 @@ export abstract class ReactiveCredential implements TokenCredential {
 
   /** This credential's events (its keys only). */
   get events$(): Observable<TokenEvent> {
-    const prefix = `${this.self().label} `;
-    return this.tokenManager.events$.pipe(filter((event) => event.key.startsWith(prefix)));
+    const ref = this.tokenManager.identityRef(this.self());
+    return this.tokenManager.events$.pipe(filter((event) => event.identity === ref));
   }
 
   /** The state of this credential's keys. */
   snapshot(): KeySnapshot[] {
-    const prefix = `${this.self().label} `;
-    return this.tokenManager.snapshot().filter((s) => s.key.startsWith(prefix));
+    const ref = this.tokenManager.identityRef(this.self());
+    return this.tokenManager.snapshot().filter((s) => s.identity === ref);
   }
 
   /** Releases this instance; the streams of its identity close when the last instance closes. */

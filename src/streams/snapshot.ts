@@ -5,6 +5,8 @@ import type { KeyStream } from './keyStream.js';
 export interface KeySnapshot {
   key: string;
   credential: string;
+  /** The engine's opaque reference to the credential identity. */
+  identity: string;
   scopes: readonly string[];
   tenantId?: string;
   enableCae: boolean;
@@ -27,6 +29,7 @@ export function snapshotOf(stream: KeyStream, now: number): KeySnapshot {
   return {
     key: stream.key.label,
     credential: stream.key.credential,
+    identity: stream.key.identity,
     scopes: stream.key.scopes,
     tenantId: stream.key.tenantId,
     enableCae: stream.key.enableCae,

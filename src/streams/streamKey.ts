@@ -25,6 +25,8 @@ export interface StreamKey extends TokenRequest {
   /** Readable, secret-free: shown in events, snapshots and metrics. */
   label: string;
   credential: string;
+  /** The engine's opaque reference to the credential identity, for events and snapshots. */
+  identity: string;
 }
 
 // Scopes travel space-separated on the wire, so whitespace and control characters cannot be valid.
@@ -65,7 +67,11 @@ export function streamKeyId(identity: CredentialIdentity, request: TokenRequest)
 }
 
 /** Builds the one key of a stream. Scopes must already be normalised. */
-export function toStreamKey(identity: CredentialIdentity, request: TokenRequest): StreamKey {
+export function toStreamKey(
+  identity: CredentialIdentity,
+  request: TokenRequest,
+  identityRef: string,
+): StreamKey {
   const cae = request.enableCae ? 'cae' : 'nocae';
   return {
     scopes: request.scopes,
@@ -74,5 +80,6 @@ export function toStreamKey(identity: CredentialIdentity, request: TokenRequest)
     id: streamKeyId(identity, request),
     label: `${identity.label} ${request.tenantId ?? '-'} ${cae} ${request.scopes.join(' ')}`,
     credential: identity.kind,
+    identity: identityRef,
   };
 }

@@ -108,6 +108,7 @@ export class TokenManager {
   private readonly events = new Subject<TokenEvent>();
   private readonly closed$ = new Subject<void>();
   private readonly readings = new EngineReadings();
+  private readonly identityRefs = new Map<string, string>();
   /** MSAL's caches (accounts, refresh tokens) for the credentials on this engine. */
   readonly msalCaches: MsalCaches;
   /** The tracer every span of this engine and its credentials goes to. */
@@ -169,7 +170,18 @@ export class TokenManager {
       at: this.scheduler.now(),
       key: '-',
       credential: '-',
+      identity: '-',
     });
+  }
+
+  /** The engine's opaque reference to an identity (`i1`, `i2`...), as events and snapshots carry it. */
+  identityRef(identity: CredentialIdentity): string {
+    let ref = this.identityRefs.get(identity.id);
+    if (ref === undefined) {
+      ref = `i${this.identityRefs.size + 1}`;
+      this.identityRefs.set(identity.id, ref);
+    }
+    return ref;
   }
 
   /** Registers a credential instance; instances with the same identity share streams. */
@@ -267,7 +279,10 @@ export class TokenManager {
     const id = streamKeyId(identity, request);
     let stream = this.streams.get(id);
     if (stream === undefined) {
-      stream = this.createStream(toStreamKey(identity, request), identity);
+      stream = this.createStream(
+        toStreamKey(identity, request, this.identityRef(identity)),
+        identity,
+      );
       this.streams.set(id, stream);
     }
     return stream;

@@ -13,6 +13,11 @@ interface EventBase {
   key: string;
   /** The credential kind, e.g. `ClientSecretCredential`. */
   credential: string;
+  /**
+   * Which credential configuration, as an opaque reference local to the engine (`i1`, `i2`...):
+   * two instances of one kind and client id with different secrets tell their events apart.
+   */
+  identity: string;
 }
 
 export type TokenEvent = EventBase &

@@ -31,6 +31,7 @@ describe('renderStatusTable', () => {
         {
           key: 'k',
           credential: 'ClientSecretCredential',
+          identity: 'i1',
           scopes: ['https://vault.azure.net/.default'],
           enableCae: true,
           state: 'retrying',

@@ -197,6 +197,29 @@ describe('ClientSecretCredential sharing and lifetime', () => {
   });
 });
 
+describe('ClientSecretCredential events', () => {
+  it('keeps the events and snapshots of two instances with one client id but different secrets apart', async () => {
+    em.registerApp({ clientId: CLIENT_ID, clientSecret: SECRET });
+    const tokenManager = new TokenManager();
+    managers.push(tokenManager);
+    const make = (secret: string) =>
+      new ClientSecretCredential(em.tenantId, CLIENT_ID, secret, {
+        authorityHost: em.url,
+        tlsOptions: { ca: em.ca },
+        tokenManager,
+        env: {},
+      });
+    const [right, wrong] = [make(SECRET), make('another-secret-value')];
+    const seen: string[] = [];
+    right.events$.subscribe((e) => seen.push(e.type));
+    await right.getToken(STORAGE);
+    await wrong.getToken(STORAGE).catch(() => undefined);
+    expect(seen).not.toContain('acquisition-failed');
+    expect(right.snapshot().map((s) => s.state)).toEqual(['fresh']);
+    expect(wrong.snapshot().map((s) => s.lastError?.code)).toEqual(['ERR_AUTHENTICATION_FAILED']);
+  });
+});
+
 describe('ClientSecretCredential logging', () => {
   it('logs each acquisition as @azure/identity does, at info, redacted', async () => {
     const lines: string[] = [];

@@ -87,62 +87,65 @@ describe('normalizeScopes', () => {
 
 describe('streamKeyId', () => {
   it('equals the id of the key toStreamKey builds', () => {
-    expect(streamKeyId(identity, request())).toBe(toStreamKey(identity, request()).id);
+    expect(streamKeyId(identity, request())).toBe(toStreamKey(identity, request(), 'i1').id);
   });
 });
 
 describe('toStreamKey', () => {
   it('is stable for equal requests', () => {
-    expect(toStreamKey(identity, request())).toEqual(toStreamKey(identity, request()));
+    expect(toStreamKey(identity, request(), 'i1')).toEqual(toStreamKey(identity, request(), 'i1'));
   });
 
   it('keeps the request fields and the credential kind', () => {
-    expect(toStreamKey(identity, request({ tenantId: 'tenant-b', enableCae: true }))).toMatchObject(
-      {
-        scopes: [STORAGE],
-        tenantId: 'tenant-b',
-        enableCae: true,
-        credential: 'ClientSecretCredential',
-      },
-    );
+    expect(
+      toStreamKey(identity, request({ tenantId: 'tenant-b', enableCae: true }), 'i1'),
+    ).toMatchObject({
+      scopes: [STORAGE],
+      tenantId: 'tenant-b',
+      enableCae: true,
+      credential: 'ClientSecretCredential',
+      identity: 'i1',
+    });
   });
 
   it('distinguishes tenants', () => {
     const ids = [undefined, 'tenant-a', 'tenant-b'].map(
-      (tenantId) => toStreamKey(identity, request({ tenantId })).id,
+      (tenantId) => toStreamKey(identity, request({ tenantId }), 'i1').id,
     );
     expect(new Set(ids).size).toBe(3);
   });
 
   it('distinguishes CAE from non-CAE', () => {
-    expect(toStreamKey(identity, request({ enableCae: true })).id).not.toBe(
-      toStreamKey(identity, request({ enableCae: false })).id,
+    expect(toStreamKey(identity, request({ enableCae: true }), 'i1').id).not.toBe(
+      toStreamKey(identity, request({ enableCae: false }), 'i1').id,
     );
   });
 
   it('distinguishes scope sets', () => {
-    expect(toStreamKey(identity, request({ scopes: [STORAGE] })).id).not.toBe(
-      toStreamKey(identity, request({ scopes: [STORAGE, VAULT] })).id,
+    expect(toStreamKey(identity, request({ scopes: [STORAGE] }), 'i1').id).not.toBe(
+      toStreamKey(identity, request({ scopes: [STORAGE, VAULT] }), 'i1').id,
     );
   });
 
   it('distinguishes identities', () => {
     const other = { ...identity, id: identity.id.replace(FINGERPRINT, 'b3RoZXItZmluZ2VycHJpbnQ') };
-    expect(toStreamKey(identity, request()).id).not.toBe(toStreamKey(other, request()).id);
-  });
-
-  it('starts the id with the identity id, so an identity’s keys can be found', () => {
-    expect(toStreamKey(identity, request()).id.startsWith(`${identity.id}|`)).toBe(true);
-  });
-
-  it('builds a readable label from the identity label, tenant, CAE flag and scopes', () => {
-    expect(toStreamKey(identity, request({ tenantId: 'tenant-b', enableCae: true })).label).toBe(
-      `ClientSecretCredential(client-1) tenant-b cae ${STORAGE}`,
+    expect(toStreamKey(identity, request(), 'i1').id).not.toBe(
+      toStreamKey(other, request(), 'i1').id,
     );
   });
 
+  it('starts the id with the identity id, so an identity’s keys can be found', () => {
+    expect(toStreamKey(identity, request(), 'i1').id.startsWith(`${identity.id}|`)).toBe(true);
+  });
+
+  it('builds a readable label from the identity label, tenant, CAE flag and scopes', () => {
+    expect(
+      toStreamKey(identity, request({ tenantId: 'tenant-b', enableCae: true }), 'i1').label,
+    ).toBe(`ClientSecretCredential(client-1) tenant-b cae ${STORAGE}`);
+  });
+
   it('never puts the identity id or its fingerprint in the label', () => {
-    const { label } = toStreamKey(identity, request({ tenantId: 'tenant-a' }));
+    const { label } = toStreamKey(identity, request({ tenantId: 'tenant-a' }), 'i1');
     expect(label).not.toContain(FINGERPRINT);
     expect(label).not.toContain(identity.id);
   });
