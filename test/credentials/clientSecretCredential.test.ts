@@ -10,6 +10,7 @@ import {
 } from '../../src/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { VirtualClock } from '../support/virtualClock.js';
+import { until } from '../support/userFlows.js';
 
 const CLIENT_ID = '5a1d0c3e-0000-4000-8000-0000000000c5';
 const SECRET = 'client-secret-value~for.tests';
@@ -45,12 +46,6 @@ function credential(
     additionallyAllowedTenants: options.additionallyAllowedTenants,
     env: {},
   });
-}
-
-/** Waits (by yielding to I/O, never by sleeping a fixed time) until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 2000 && !condition(); i++) await new Promise((r) => setTimeout(r, 1));
-  expect(condition()).toBe(true);
 }
 
 describe('ClientSecretCredential against the emulator', () => {
