@@ -22,6 +22,8 @@ let em: Emulator;
 let dir: string;
 const key = randomBytes(32).toString('base64');
 const children = new Set<number>();
+/** Every token the tests were handed, to look for in the cache files. */
+const issued: string[] = [];
 
 beforeAll(async () => {
   // The workers run the built library; build it once if it is missing.
@@ -96,6 +98,7 @@ describe('a persistent cache shared by processes', () => {
     );
     expect(results.map((r) => r.error)).toEqual(Array(8).fill(undefined));
     expect(new Set(results.map((r) => r.token)).size).toBe(1);
+    issued.push(String(results[0]!.token));
     expect(em.counters.get('token')).toBe(1);
   }, 60_000);
 
@@ -113,6 +116,7 @@ describe('a persistent cache shared by processes', () => {
       userPromptCallback: (info) => em.approveDeviceCode(info.userCode),
     });
     const record = await credential.authenticate('https://graph.microsoft.com/User.Read');
+    issued.push((await credential.getToken('https://graph.microsoft.com/User.Read')).token);
     await tokenManager.close();
     const result = await worker({
       mode: 'silent-device-code',
@@ -123,6 +127,7 @@ describe('a persistent cache shared by processes', () => {
     });
     expect(result).toMatchObject({ prompted: false });
     expect(result.token).toMatch(/^eyJ/);
+    issued.push(String(result.token));
   }, 60_000);
 
   it('leaves no access or refresh token in plaintext anywhere in the cache directory', async () => {
@@ -134,7 +139,9 @@ describe('a persistent cache shared by processes', () => {
     const contents = files
       .map((f) => readFileSync(join(f.parentPath, f.name), 'latin1'))
       .join('\n');
-    expect(contents).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+    // A JWT is three dot-separated base64url segments; base64 ciphertext never holds a dot.
+    expect(contents).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\./);
+    for (const token of issued) expect(contents).not.toContain(token);
     expect(contents).not.toMatch(/"refresh_token"|"secret"/i);
   });
 });
