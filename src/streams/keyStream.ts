@@ -1,12 +1,10 @@
 import type { AccessToken } from '@azure/core-auth';
 import { context as otelContext, trace, type SpanContext } from '@opentelemetry/api';
 import {
-  concatMap,
   defer,
   expand,
   filter,
   finalize,
-  from,
   map,
   merge,
   Observable,
@@ -25,15 +23,15 @@ import {
 } from 'rxjs';
 import type { CacheLookup, LayeredCache } from '../cache/layeredCache.js';
 import type { MaybePromise } from '../cache/cacheLayer.js';
-import { errorCode, fromMaybe, once, toAccessToken, toRecord } from './tokenRecord.js';
+import { errorCode, fromMaybe, toAccessToken, toRecord } from './tokenRecord.js';
+import { acquireAcrossProcesses } from './crossProcessAcquisition.js';
 import { InvalidResponseError, isTransientError } from '../errors.js';
 import type { KeyState, RefreshReason, TokenEvent } from '../telemetry/events.js';
 import type { RandomSource } from './clock.js';
 import {
   isUsable,
   refreshAt,
-  retryDelay,
-  usableUntil,
+  decideRetry,
   type ResolvedRefreshPolicy,
   type TokenRecord,
 } from './refreshPolicy.js';
@@ -193,41 +191,19 @@ export class KeyStream {
     return token;
   }
 
-  /**
-   * Acquires once per machine when a layer is shared across processes: take the key's lock,
-   * read the cache again (another process may have just written a newer token), and acquire only
-   * if it has not; the lock is released once our token is written. Without such a layer, or when
-   * the lock cannot be had in time, it simply acquires.
-   */
+  /** Acquires once per machine when a cache layer is shared across processes. */
   private acquireAcrossProcesses(
     reason: RefreshReason,
     fallback?: TokenRecord,
   ): Observable<TokenRecord> {
-    const cache = this.ctx.cache;
-    if (!cache.sharedAcrossProcesses) return this.acquireWithRetry(reason, fallback);
-    const newer = (t: TokenRecord): boolean =>
-      this.usable(t) &&
-      (fallback === undefined || t.expiresOnTimestamp > fallback.expiresOnTimestamp);
-    return from(cache.lockForAcquisition(this.key.id)).pipe(
-      switchMap((lock) => {
-        const release = once(lock);
-        return defer(() => fromMaybe(cache.get(this.key.id, newer))).pipe(
-          switchMap((lookup: CacheLookup) =>
-            lookup.token !== undefined && lookup.layer !== undefined
-              ? of(this.useCached(lookup.token, lookup.layer))
-              : this.acquireWithRetry(reason, fallback),
-          ),
-          // The token goes out only once it is written for the others and the lock is released:
-          // a process that exits right after getToken must not strand them on its lock.
-          concatMap(async (token) => {
-            await this.pendingWrite;
-            await release();
-            return token;
-          }),
-          finalize(() => void release()),
-        );
-      }),
-    );
+    return acquireAcrossProcesses(this.ctx.cache, this.key.id, {
+      accepts: (t) =>
+        this.usable(t) &&
+        (fallback === undefined || t.expiresOnTimestamp > fallback.expiresOnTimestamp),
+      useCached: (token, layer) => this.useCached(token, layer),
+      acquire: () => this.acquireWithRetry(reason, fallback),
+      pendingWrite: () => this.pendingWrite,
+    });
   }
 
   /** Waits for the refresh time (or a claims token), then yields the next token. */
@@ -306,21 +282,15 @@ export class KeyStream {
     count: number,
     fallback?: TokenRecord,
   ): Observable<unknown> {
-    const now = this.ctx.scheduler.now();
-    const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
-    const delay = retryDelay(count - 1, this.ctx.policy, this.ctx.random, retryAfterMs);
-    if (fallback === undefined) {
-      if (!isTransientError(error) || count > this.ctx.policy.initialMaxRetries)
-        return this.expire(error);
-      return this.scheduleRetry(delay, count);
-    }
-    const remaining = usableUntil(fallback, this.ctx.policy) - now;
-    if (remaining <= 0) return this.expire(error);
-    // Never send a request the authority asked us to hold back; give up when the token runs out.
-    if (retryAfterMs !== undefined && retryAfterMs > remaining) {
-      return timer(remaining, this.ctx.scheduler).pipe(switchMap(() => this.expire(error)));
-    }
-    return this.scheduleRetry(Math.min(delay, remaining), count);
+    const failure = {
+      transient: isTransientError(error),
+      retryAfterMs: (error as { retryAfterMs?: number }).retryAfterMs,
+    };
+    const { scheduler, policy, random } = this.ctx;
+    const decision = decideRetry(failure, count, scheduler.now(), policy, random, fallback);
+    if (decision.retry) return this.scheduleRetry(decision.delayMs, count);
+    if (decision.afterMs === 0) return this.expire(error);
+    return timer(decision.afterMs, scheduler).pipe(switchMap(() => this.expire(error)));
   }
 
   private scheduleRetry(delay: number, attempt: number): Observable<unknown> {

@@ -87,3 +87,33 @@ export function retryDelay(
   const jittered = exponential / 2 + (random() * exponential) / 2;
   return Math.max(Math.round(jittered), retryAfterMs ?? 0);
 }
+
+/** What to do after a failed attempt: retry after `delayMs`, or give up (after `afterMs`). */
+export type RetryDecision = { retry: true; delayMs: number } | { retry: false; afterMs: number };
+
+/**
+ * Decides what follows failed attempt number `count` (1-based). Without a token to fall back on
+ * (a first acquisition), only transient errors are retried, `initialMaxRetries` times. With one
+ * (a refresh), any error is retried while the token stays usable, but never sooner than the
+ * authority's `Retry-After`: if that wait outlives the token, the stream gives up when it expires.
+ */
+export function decideRetry(
+  failure: { transient: boolean; retryAfterMs?: number },
+  count: number,
+  now: number,
+  policy: ResolvedRefreshPolicy,
+  random: RandomSource,
+  fallback?: TokenRecord,
+): RetryDecision {
+  const delayMs = retryDelay(count - 1, policy, random, failure.retryAfterMs);
+  if (fallback === undefined) {
+    const retry = failure.transient && count <= policy.initialMaxRetries;
+    return retry ? { retry, delayMs } : { retry, afterMs: 0 };
+  }
+  const remaining = usableUntil(fallback, policy) - now;
+  if (remaining <= 0) return { retry: false, afterMs: 0 };
+  if (failure.retryAfterMs !== undefined && failure.retryAfterMs > remaining) {
+    return { retry: false, afterMs: remaining };
+  }
+  return { retry: true, delayMs: Math.min(delayMs, remaining) };
+}

@@ -8,6 +8,7 @@ import {
   isUsable,
   refreshAt,
   resolveRefreshPolicy,
+  decideRetry,
   retryDelay,
   usableUntil,
   type TokenRecord,
@@ -183,5 +184,69 @@ describe('retryDelay', () => {
   it('follows configured delays', () => {
     const fast = resolveRefreshPolicy({ retryInitialDelayMs: 5, retryMaxDelayMs: 20 });
     expect([0, 1, 2, 3].map((attempt) => retryDelay(attempt, fast, top))).toEqual([5, 10, 20, 20]);
+  });
+});
+
+describe('decideRetry', () => {
+  const policy = resolveRefreshPolicy();
+  const NOW = Date.UTC(2026, 0, 1);
+  const token = { token: 't', expiresOnTimestamp: NOW + 120_000, obtainedAt: NOW - 3_480_000 };
+
+  it.each([
+    [
+      'a transient first failure',
+      { transient: true },
+      1,
+      undefined,
+      { retry: true, delayMs: 1000 },
+    ],
+    [
+      'the fourth transient failure of a first acquisition',
+      { transient: true },
+      4,
+      undefined,
+      { retry: false, afterMs: 0 },
+    ],
+    [
+      'a non-transient first failure',
+      { transient: false },
+      1,
+      undefined,
+      { retry: false, afterMs: 0 },
+    ],
+    [
+      'a refresh failure while the token lasts',
+      { transient: false },
+      3,
+      token,
+      { retry: true, delayMs: 4000 },
+    ],
+    [
+      'a refresh failure whose Retry-After outlives the token',
+      { transient: true, retryAfterMs: 600_000 },
+      1,
+      token,
+      { retry: false, afterMs: 90_000 },
+    ],
+    [
+      'a refresh failure after the usable window',
+      { transient: true },
+      1,
+      { ...token, expiresOnTimestamp: NOW + 10_000 },
+      { retry: false, afterMs: 0 },
+    ],
+  ])('decides for %s', (_name, failure, count, fallback, expected) => {
+    expect(decideRetry(failure, count, NOW, policy, () => 1, fallback)).toEqual(expected);
+  });
+
+  it('caps the backoff, and never waits past the end of the usable window', () => {
+    expect(decideRetry({ transient: true }, 9, NOW, policy, () => 1, token)).toEqual({
+      retry: true,
+      delayMs: 30_000,
+    });
+    expect(decideRetry({ transient: true }, 9, NOW + 80_000, policy, () => 1, token)).toEqual({
+      retry: true,
+      delayMs: 10_000,
+    });
   });
 });

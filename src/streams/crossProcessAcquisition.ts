@@ -1,0 +1,50 @@
+import { concatMap, defer, finalize, from, of, switchMap, type Observable } from 'rxjs';
+import type { MaybePromise } from '../cache/cacheLayer.js';
+import type { CacheLookup, LayeredCache } from '../cache/layeredCache.js';
+import type { TokenRecord } from './refreshPolicy.js';
+import { fromMaybe, once } from './tokenRecord.js';
+
+/** What a cross-process acquisition needs from its key's stream. */
+export interface CrossProcessSteps {
+  /** Whether a token found in the cache may be taken instead of acquiring. */
+  accepts(token: TokenRecord): boolean;
+  /** Takes a token a layer (another process) had. */
+  useCached(token: TokenRecord, layer: string): TokenRecord;
+  /** Acquires from the credential (with its retries). */
+  acquire(): Observable<TokenRecord>;
+  /** The write of the token just acquired, which the lock waits for. */
+  pendingWrite(): MaybePromise<void>;
+}
+
+/**
+ * Acquires once per machine when a layer is shared across processes: takes the key's lock, reads
+ * the cache again (another process may have just written a newer token), and acquires only if it
+ * has not. The token goes out only once it is written for the others and the lock is released, so
+ * a process that exits right after `getToken` never strands the others on its lock. Without such a
+ * layer, or when the lock cannot be had in time, it simply acquires.
+ */
+export function acquireAcrossProcesses(
+  cache: LayeredCache,
+  keyId: string,
+  steps: CrossProcessSteps,
+): Observable<TokenRecord> {
+  if (!cache.sharedAcrossProcesses) return steps.acquire();
+  return from(cache.lockForAcquisition(keyId)).pipe(
+    switchMap((lock) => {
+      const release = once(lock);
+      return defer(() => fromMaybe(cache.get(keyId, steps.accepts))).pipe(
+        switchMap((lookup: CacheLookup) =>
+          lookup.token !== undefined && lookup.layer !== undefined
+            ? of(steps.useCached(lookup.token, lookup.layer))
+            : steps.acquire(),
+        ),
+        concatMap(async (token) => {
+          await steps.pendingWrite();
+          await release();
+          return token;
+        }),
+        finalize(() => void release()),
+      );
+    }),
+  );
+}
