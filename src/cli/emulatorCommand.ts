@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { untilAborted } from './untilAborted.js';
 import type { Writable } from 'node:stream';
 import { startEmulator, type EmulatorApp } from '../emulator/index.js';
 
@@ -40,10 +41,7 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<void
       : '  Pass --ca-file <path> to write the CA certificate for clients.\n',
   );
   out.write('Press Ctrl-C to stop.\n');
-  await new Promise<void>((resolve) => {
-    if (options.signal.aborted) resolve();
-    else options.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilAborted(options.signal);
   await emulator.stop();
 }
 

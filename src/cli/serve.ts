@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
+import { untilAborted } from './untilAborted.js';
 import { interval, Subscription } from 'rxjs';
 import { ClientSecretCredential } from '../credentials/clientSecretCredential.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
@@ -65,10 +66,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     else out.write(`${table}\n\n`);
   };
   subscriptions.add(interval(options.refreshIntervalMs ?? 1000).subscribe(tick));
-  await new Promise<void>((resolve) => {
-    if (options.signal.aborted) resolve();
-    else options.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilAborted(options.signal);
   subscriptions.unsubscribe();
   await credential.close();
   await manager.close();

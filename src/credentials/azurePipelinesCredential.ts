@@ -1,16 +1,12 @@
-import type { AccessToken } from '@azure/core-auth';
-import type { ObservableInput } from 'rxjs';
 import {
   AuthenticationError,
   CredentialUnavailableError,
   InvalidResponseError,
 } from '../errors.js';
-import { ReactiveCredential } from '../streams/reactiveCredential.js';
-import type { AcquireRequest } from '../streams/tokenManager.js';
-import { acquirerOf } from './chainedTokenCredential.js';
 import { ClientAssertionCredential } from './clientAssertionCredential.js';
 import { requireArguments } from './credentialContext.js';
 import type { MultiTenantCredentialOptions } from './credentialOptions.js';
+import { WrappingCredential } from './wrappingCredential.js';
 import { miRequest } from './managedIdentity/miHttp.js';
 import { bodyExcerpt } from './msal/oauthResponse.js';
 
@@ -27,8 +23,7 @@ export type AzurePipelinesCredentialOptions = MultiTenantCredentialOptions;
  * const credential = new AzurePipelinesCredential(tenantId, clientId, serviceConnectionId, process.env.SYSTEM_ACCESSTOKEN!);
  * ```
  */
-export class AzurePipelinesCredential extends ReactiveCredential {
-  private readonly inner: ClientAssertionCredential;
+export class AzurePipelinesCredential extends WrappingCredential {
   private readonly oidcRequestUri: string | undefined;
 
   constructor(
@@ -57,8 +52,8 @@ export class AzurePipelinesCredential extends ReactiveCredential {
     });
   }
 
-  protected acquireToken(request: AcquireRequest): ObservableInput<AccessToken> {
-    return acquirerOf(this.inner)(request);
+  protected unavailableMessage(): string {
+    return 'AzurePipelinesCredential is not configured.';
   }
 
   /** POSTs to the job's OIDC endpoint; errors carry the status, a redacted excerpt and the trace headers. */
@@ -107,10 +102,5 @@ export class AzurePipelinesCredential extends ReactiveCredential {
       );
     }
     return token;
-  }
-
-  override async close(): Promise<void> {
-    await super.close();
-    await this.inner.close();
   }
 }

@@ -1,14 +1,9 @@
-import type { AccessToken } from '@azure/core-auth';
-import type { ObservableInput } from 'rxjs';
-import { CredentialUnavailableError } from '../errors.js';
 import { createLogger, logLevelFromEnv } from '../telemetry/logger.js';
-import { ReactiveCredential } from '../streams/reactiveCredential.js';
-import type { AcquireRequest } from '../streams/tokenManager.js';
 import type { Environment } from './authorityHost.js';
-import { acquirerOf } from './chainedTokenCredential.js';
 import { ClientCertificateCredential } from './clientCertificateCredential.js';
 import { ClientSecretCredential } from './clientSecretCredential.js';
 import type { TokenCredentialOptions } from './credentialOptions.js';
+import { WrappingCredential } from './wrappingCredential.js';
 
 /** Options of {@link EnvironmentCredential}. */
 export type EnvironmentCredentialOptions = TokenCredentialOptions;
@@ -33,8 +28,7 @@ export const EnvironmentVariables = {
  * configuration is incomplete, `getToken` throws `CredentialUnavailableError` naming what is
  * missing, so a chain moves on.
  */
-export class EnvironmentCredential extends ReactiveCredential {
-  private readonly inner: ClientSecretCredential | ClientCertificateCredential | undefined;
+export class EnvironmentCredential extends WrappingCredential {
   private readonly missing: string;
 
   constructor(options: EnvironmentCredentialOptions = {}) {
@@ -87,18 +81,8 @@ export class EnvironmentCredential extends ReactiveCredential {
     });
   }
 
-  protected acquireToken(request: AcquireRequest): ObservableInput<AccessToken> {
-    if (this.inner === undefined) {
-      throw new CredentialUnavailableError(
-        `EnvironmentCredential is unavailable. Missing environment variables: ${this.missing}. See https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot`,
-      );
-    }
-    return acquirerOf(this.inner)(request);
-  }
-
-  override async close(): Promise<void> {
-    await super.close();
-    await this.inner?.close();
+  protected unavailableMessage(): string {
+    return `EnvironmentCredential is unavailable. Missing environment variables: ${this.missing}. See https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot`;
   }
 }
 

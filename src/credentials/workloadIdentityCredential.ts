@@ -1,12 +1,7 @@
-import type { AccessToken } from '@azure/core-auth';
-import type { ObservableInput } from 'rxjs';
-import { CredentialUnavailableError } from '../errors.js';
 import { wallClockNow } from '../streams/clock.js';
-import { ReactiveCredential } from '../streams/reactiveCredential.js';
-import type { AcquireRequest } from '../streams/tokenManager.js';
-import { acquirerOf } from './chainedTokenCredential.js';
 import { ClientAssertionCredential } from './clientAssertionCredential.js';
 import type { MultiTenantCredentialOptions } from './credentialOptions.js';
+import { WrappingCredential } from './wrappingCredential.js';
 import { FederatedTokenFile } from './federatedTokenFile.js';
 
 /** Options of {@link WorkloadIdentityCredential}; each defaults to its environment variable. */
@@ -30,8 +25,7 @@ export interface WorkloadIdentityCredentialOptions extends MultiTenantCredential
  * const credential = new WorkloadIdentityCredential(); // AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE
  * ```
  */
-export class WorkloadIdentityCredential extends ReactiveCredential {
-  private readonly inner: ClientAssertionCredential | undefined;
+export class WorkloadIdentityCredential extends WrappingCredential {
   private readonly missing: string[];
 
   constructor(options: WorkloadIdentityCredentialOptions = {}) {
@@ -60,17 +54,7 @@ export class WorkloadIdentityCredential extends ReactiveCredential {
     });
   }
 
-  protected acquireToken(request: AcquireRequest): ObservableInput<AccessToken> {
-    if (this.inner === undefined) {
-      throw new CredentialUnavailableError(
-        `WorkloadIdentityCredential is unavailable: missing ${this.missing.join(', ')}. See https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot`,
-      );
-    }
-    return acquirerOf(this.inner)(request);
-  }
-
-  override async close(): Promise<void> {
-    await super.close();
-    await this.inner?.close();
+  protected unavailableMessage(): string {
+    return `WorkloadIdentityCredential is unavailable: missing ${this.missing.join(', ')}. See https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot`;
   }
 }

@@ -1,7 +1,8 @@
-import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
+import { request as httpRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { NetworkError } from '../../errors.js';
+import { flattenHeaders } from '../httpHeaders.js';
 
 /** One request to a managed identity endpoint. */
 export interface MiRequest {
@@ -68,7 +69,7 @@ export function miRequest(request: MiRequest): Promise<MiResponse> {
       res.on('end', () =>
         resolve({
           status: res.statusCode ?? 0,
-          headers: flatten(res.headers),
+          headers: flattenHeaders(res.headers),
           text: Buffer.concat(chunks).toString('utf8'),
         }),
       );
@@ -131,12 +132,4 @@ function pinnedAgent(thumbprint: string): HttpsAgent {
     return undefined;
   }) as unknown as HttpsAgent['createConnection'];
   return agent;
-}
-
-function flatten(headers: IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
 }

@@ -1,5 +1,4 @@
 import { Agent, request as httpsRequest } from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
 import {
   AuthError,
   type INetworkModule,
@@ -9,6 +8,7 @@ import {
 import { InvalidResponseError, NetworkError, type IdentityError } from '../../errors.js';
 import { firstValueFrom, timer, type SchedulerLike } from 'rxjs';
 import { unrefScheduler, wallClockNow } from '../../streams/clock.js';
+import { flattenHeaders } from '../httpHeaders.js';
 import { bodyExcerpt, checkTokenResponse, toAuthenticationError } from './oauthResponse.js';
 
 /** TLS and timeout settings of the network module. */
@@ -206,14 +206,6 @@ export class MsalNetworkClient implements INetworkModule {
       req.end();
     });
   }
-}
-
-function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
 }
 
 function stripQuery(url: string): string {
