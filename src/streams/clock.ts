@@ -10,6 +10,34 @@ export type RandomSource = () => number;
 /** `Math.random`, the default jitter source. */
 export const defaultRandom: RandomSource = () => Math.random();
 
+/** The longest delay Node's timers take as given (2^31 − 1 ms, about 24.8 days). */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * Keeps the process alive while a caller waits: returns the release, which may be called any
+ * number of times. The engine takes one for every `getToken` that has to wait and every `token$`
+ * subscriber until its first token, and for nothing else.
+ */
+export type EventLoopHold = () => () => void;
+
+/**
+ * The default hold: one ref'd, idle timer while at least one caller waits, none otherwise. Timers
+ * of the engine itself are unref'd, so they only run while something (such a hold) keeps Node up.
+ */
+export function createEventLoopHold(): EventLoopHold {
+  let holders = 0;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  return () => {
+    if (holders++ === 0) timer = setInterval(() => undefined, MAX_TIMER_DELAY_MS);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--holders === 0) clearInterval(timer);
+    };
+  };
+}
+
 class UnrefAction<T> extends Subscription implements SchedulerAction<T> {
   private handle: ReturnType<typeof setTimeout> | undefined;
 
@@ -25,7 +53,8 @@ class UnrefAction<T> extends Subscription implements SchedulerAction<T> {
         this.handle = undefined;
         this.work.call(this, state);
       },
-      Math.max(0, delay),
+      // Node fires a longer delay after 1 ms: a token valid for a month must not refresh at once.
+      Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delay)),
     );
     // A refresh timer must never keep a process alive on its own.
     this.handle.unref();

@@ -29,9 +29,12 @@ import { InvalidResponseError, isTransientError } from '../errors.js';
 import type { KeyState, RefreshReason, TokenEvent } from '../telemetry/events.js';
 import type { RandomSource } from './clock.js';
 import {
+  isAcceptable,
   isUsable,
+  MIN_LIFETIME_ON_ARRIVAL_MS,
   refreshAt,
   decideRetry,
+  usableUntil,
   type ResolvedRefreshPolicy,
   type TokenRecord,
 } from './refreshPolicy.js';
@@ -84,8 +87,12 @@ export class KeyStream {
   subscribers = 0;
   lastError: unknown;
   lastUsedAt: number;
-  /** Hits per cache layer, for the lookups metric; `stream` counts answers from `current`. */
-  readonly hitsByLayer = new Map<string, number>();
+  /** Hits per cache layer other than the stream's own `current`. */
+  private readonly layerHits = new Map<string, number>();
+  /** Answers from `current`: the `getToken` fast path, a plain counter. */
+  private streamHits = 0;
+  /** When `current` stops being usable, computed once per token for the fast path. */
+  private currentUsableUntil = -Infinity;
   readonly tokens$: Observable<TokenRecord>;
   private readonly injected = new Subject<TokenRecord>();
   /** The last cache write, which a cross-process lock waits for before it is released. */
@@ -128,13 +135,24 @@ export class KeyStream {
     });
   }
 
-  /** The current token when it may be handed out now; counts the hit. The `getToken` fast path. */
+  /**
+   * The `getToken` fast path: the current token when it may be handed out now, counting the use
+   * and the hit. One clock read, no allocation.
+   */
   usableCurrent(): TokenRecord | undefined {
-    const token = this.current;
-    if (token === undefined || !this.usable(token)) return undefined;
+    const now = this.ctx.scheduler.now();
+    this.lastUsedAt = now;
+    if (now >= this.currentUsableUntil) return undefined;
     this.cacheHits++;
-    this.countHit('stream');
-    return token;
+    this.streamHits++;
+    return this.current;
+  }
+
+  /** Hits per cache layer, for the lookups metric; `stream` counts answers from `current`. */
+  get hitsByLayer(): ReadonlyMap<string, number> {
+    const hits = new Map(this.layerHits);
+    if (this.streamHits > 0) hits.set('stream', this.streamHits);
+    return hits;
   }
 
   /** Ends the stream now: subscribers complete, timers are dropped. */
@@ -184,8 +202,8 @@ export class KeyStream {
   /** Takes a token another layer (or process) had. */
   private useCached(token: TokenRecord, layer: string): TokenRecord {
     this.cacheHits++;
-    this.countHit(layer);
-    this.current = token;
+    this.layerHits.set(layer, (this.layerHits.get(layer) ?? 0) + 1);
+    this.setCurrent(token);
     this.state = 'fresh';
     this.emit({ type: 'cache-hit', layer });
     return token;
@@ -255,13 +273,17 @@ export class KeyStream {
   }
 
   private accept(accessToken: AccessToken): TokenRecord {
-    const token = toRecord(accessToken, this.ctx.scheduler.now());
-    if (!this.usable(token)) {
+    const now = this.ctx.scheduler.now();
+    const token = toRecord(accessToken, now);
+    if (!isAcceptable(token, now)) {
+      const expiry = Number.isFinite(token.expiresOnTimestamp)
+        ? new Date(token.expiresOnTimestamp).toISOString()
+        : String(token.expiresOnTimestamp);
       throw new InvalidResponseError(
-        `The token received for ${this.key.label} expires at ${new Date(token.expiresOnTimestamp).toISOString()}, inside the forced-refresh window of ${this.ctx.policy.forcedRefreshWindowMs} ms: it can never be handed out.`,
+        `The token received for ${this.key.label} expires at ${expiry}, less than ${MIN_LIFETIME_ON_ARRIVAL_MS} ms after it arrived: it is already unusable.`,
       );
     }
-    this.current = token;
+    this.setCurrent(token);
     this.state = 'fresh';
     this.lastError = undefined;
     this.pendingWrite = this.ctx.cache.set(this.key.id, token);
@@ -320,8 +342,9 @@ export class KeyStream {
     return isUsable(token, this.ctx.scheduler.now(), this.ctx.policy);
   }
 
-  private countHit(layer: string): void {
-    this.hitsByLayer.set(layer, (this.hitsByLayer.get(layer) ?? 0) + 1);
+  private setCurrent(token: TokenRecord): void {
+    this.current = token;
+    this.currentUsableUntil = usableUntil(token, this.ctx.policy);
   }
 
   private emit(body: EventBody): void {

@@ -35,6 +35,18 @@ export const DEFAULT_RETRY_INITIAL_DELAY_MS = 1_000;
 export const DEFAULT_RETRY_MAX_DELAY_MS = 30_000;
 export const DEFAULT_INITIAL_MAX_RETRIES = 3;
 
+/**
+ * The forced-refresh window never exceeds this fraction of a token's lifetime, so a token that
+ * lives less than `forcedRefreshWindowMs` is still handed out (for most of its life).
+ */
+export const FORCED_WINDOW_LIFETIME_FRACTION = 0.1;
+/** A refresh's retry delay never exceeds this fraction of the old token's lifetime. */
+export const RETRY_DELAY_LIFETIME_FRACTION = 0.05;
+/** The shortest retry delay a short-lived token's refresh may use. */
+export const MIN_RETRY_DELAY_MS = 50;
+/** A token that expires this soon after it arrives is refused: nobody could use it. */
+export const MIN_LIFETIME_ON_ARRIVAL_MS = 1_000;
+
 /** The policy with every default filled in. */
 export type ResolvedRefreshPolicy = Required<RefreshPolicyOptions>;
 
@@ -48,9 +60,33 @@ export function resolveRefreshPolicy(options: RefreshPolicyOptions = {}): Resolv
   };
 }
 
+/** How long the engine has known the token would live: from its arrival to its expiry. */
+export function lifetimeOf(token: TokenRecord): number {
+  return Math.max(0, token.expiresOnTimestamp - token.obtainedAt);
+}
+
+/**
+ * How close to its expiry the token stops being handed out: `forcedRefreshWindowMs`, or a tenth of
+ * its lifetime when that is shorter (a 20 s token is usable for 18 s, a 1 h token for 59.5 min).
+ */
+export function forcedRefreshWindow(token: TokenRecord, policy: ResolvedRefreshPolicy): number {
+  return Math.min(
+    policy.forcedRefreshWindowMs,
+    lifetimeOf(token) * FORCED_WINDOW_LIFETIME_FRACTION,
+  );
+}
+
 /** The last instant at which the token may be handed out. */
 export function usableUntil(token: TokenRecord, policy: ResolvedRefreshPolicy): number {
-  return token.expiresOnTimestamp - policy.forcedRefreshWindowMs;
+  return token.expiresOnTimestamp - forcedRefreshWindow(token, policy);
+}
+
+/** Whether a token just received lives long enough to be handed out at all. */
+export function isAcceptable(token: TokenRecord, now: number): boolean {
+  return (
+    Number.isFinite(token.expiresOnTimestamp) &&
+    token.expiresOnTimestamp - now > MIN_LIFETIME_ON_ARRIVAL_MS
+  );
 }
 
 /** Whether the token may be handed to a caller at `now`. */
@@ -82,8 +118,9 @@ export function retryDelay(
   policy: ResolvedRefreshPolicy,
   random: RandomSource,
   retryAfterMs?: number,
+  maxDelayMs = policy.retryMaxDelayMs,
 ): number {
-  const exponential = Math.min(policy.retryMaxDelayMs, policy.retryInitialDelayMs * 2 ** attempt);
+  const exponential = Math.min(maxDelayMs, policy.retryInitialDelayMs * 2 ** attempt);
   const jittered = exponential / 2 + (random() * exponential) / 2;
   return Math.max(Math.round(jittered), retryAfterMs ?? 0);
 }
@@ -94,8 +131,11 @@ export type RetryDecision = { retry: true; delayMs: number } | { retry: false; a
 /**
  * Decides what follows failed attempt number `count` (1-based). Without a token to fall back on
  * (a first acquisition), only transient errors are retried, `initialMaxRetries` times. With one
- * (a refresh), any error is retried while the token stays usable, but never sooner than the
- * authority's `Retry-After`: if that wait outlives the token, the stream gives up when it expires.
+ * (a refresh), any error is retried while the token stays usable, with delays capped at a
+ * twentieth of its lifetime (so a 20 s token's refresh gets many tries before it is due), but
+ * never sooner than the authority's `Retry-After`: if that wait outlives the token, the stream
+ * gives up when it expires. A first acquisition told to wait longer than `retryMaxDelayMs` fails
+ * at once with the authority's error rather than hold its caller for that long.
  */
 export function decideRetry(
   failure: { transient: boolean; retryAfterMs?: number },
@@ -105,11 +145,19 @@ export function decideRetry(
   random: RandomSource,
   fallback?: TokenRecord,
 ): RetryDecision {
-  const delayMs = retryDelay(count - 1, policy, random, failure.retryAfterMs);
   if (fallback === undefined) {
-    const retry = failure.transient && count <= policy.initialMaxRetries;
+    const delayMs = retryDelay(count - 1, policy, random, failure.retryAfterMs);
+    const retry =
+      failure.transient &&
+      count <= policy.initialMaxRetries &&
+      (failure.retryAfterMs ?? 0) <= policy.retryMaxDelayMs;
     return retry ? { retry, delayMs } : { retry, afterMs: 0 };
   }
+  const cap = Math.max(
+    MIN_RETRY_DELAY_MS,
+    Math.min(policy.retryMaxDelayMs, lifetimeOf(fallback) * RETRY_DELAY_LIFETIME_FRACTION),
+  );
+  const delayMs = retryDelay(count - 1, policy, random, failure.retryAfterMs, cap);
   const remaining = usableUntil(fallback, policy) - now;
   if (remaining <= 0) return { retry: false, afterMs: 0 };
   if (failure.retryAfterMs !== undefined && failure.retryAfterMs > remaining) {

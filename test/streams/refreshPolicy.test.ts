@@ -5,6 +5,8 @@ import {
   DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
   DEFAULT_RETRY_INITIAL_DELAY_MS,
   DEFAULT_RETRY_MAX_DELAY_MS,
+  forcedRefreshWindow,
+  isAcceptable,
   isUsable,
   refreshAt,
   resolveRefreshPolicy,
@@ -82,6 +84,47 @@ describe('usableUntil', () => {
   });
 });
 
+describe('forcedRefreshWindow', () => {
+  it.each([
+    ['10 s', 10 * SECOND, 1 * SECOND],
+    ['20 s', 20 * SECOND, 2 * SECOND],
+    ['2 min', 2 * MIN, 12 * SECOND],
+    ['5 min', 5 * MIN, 30 * SECOND],
+    ['1 h', HOUR, 30 * SECOND],
+    ['28 h', 28 * HOUR, 30 * SECOND],
+  ])('for a %s token is a tenth of its life, at most forcedRefreshWindowMs', (_, life, window) => {
+    expect(forcedRefreshWindow(token(life), policy)).toBe(window);
+  });
+
+  it('measures the lifetime from when the token arrived, not from now', () => {
+    const cached = token(20 * SECOND, undefined, T0 - HOUR);
+    expect(forcedRefreshWindow(cached, policy)).toBe(2 * SECOND);
+  });
+
+  it('keeps a configured window as the upper bound', () => {
+    const narrow = resolveRefreshPolicy({ forcedRefreshWindowMs: 5 * SECOND });
+    expect(forcedRefreshWindow(token(HOUR), narrow)).toBe(5 * SECOND);
+    expect(forcedRefreshWindow(token(20 * SECOND), narrow)).toBe(2 * SECOND);
+  });
+});
+
+describe('isAcceptable', () => {
+  it('takes any token that lives more than a second after it arrives', () => {
+    expect(isAcceptable(token(10 * SECOND), T0)).toBe(true);
+    expect(isAcceptable(token(1_001), T0)).toBe(true);
+  });
+
+  it('refuses a token that is expired or expires within a second of arriving', () => {
+    expect(isAcceptable(token(1_000), T0)).toBe(false);
+    expect(isAcceptable(token(-SECOND), T0)).toBe(false);
+  });
+
+  it('refuses an expiry that is not a finite number', () => {
+    expect(isAcceptable({ ...token(HOUR), expiresOnTimestamp: Number.NaN }, T0)).toBe(false);
+    expect(isAcceptable({ ...token(HOUR), expiresOnTimestamp: Infinity }, T0)).toBe(false);
+  });
+});
+
 describe('isUsable', () => {
   const oneHour = token(HOUR);
   const edge = oneHour.expiresOnTimestamp - DEFAULT_FORCED_REFRESH_WINDOW_MS;
@@ -129,8 +172,20 @@ describe('refreshAt', () => {
   });
 
   it('never refreshes after the token stops being usable', () => {
-    const short = token(40 * SECOND);
-    expect(refreshAt(short, policy)).toBe(T0 + 10 * SECOND);
+    // The window is capped at a tenth of the hour: usable until 54 min, before the 55 min rule.
+    const wide = resolveRefreshPolicy({ forcedRefreshWindowMs: 50 * MIN });
+    expect(refreshAt(token(HOUR), wide)).toBe(T0 + 54 * MIN);
+  });
+
+  it.each([
+    ['10 s', 10 * SECOND, 5 * SECOND],
+    ['20 s', 20 * SECOND, 10 * SECOND],
+    ['40 s', 40 * SECOND, 20 * SECOND],
+    ['2 min', 2 * MIN, 1 * MIN],
+  ])('refreshes a %s token at half its life, well ahead of its forced window', (_, life, at) => {
+    const short = token(life);
+    expect(refreshAt(short, policy)).toBe(T0 + at);
+    expect(refreshAt(short, policy)).toBeLessThan(usableUntil(short, policy));
   });
 
   it('uses a configured refreshBeforeExpiryMs', () => {
@@ -237,6 +292,40 @@ describe('decideRetry', () => {
     ],
   ])('decides for %s', (_name, failure, count, fallback, expected) => {
     expect(decideRetry(failure, count, NOW, policy, () => 1, fallback)).toEqual(expected);
+  });
+
+  it('gives a first acquisition up at once when Retry-After asks for more than retryMaxDelayMs', () => {
+    expect(decideRetry({ transient: true, retryAfterMs: 30_000 }, 1, NOW, policy, () => 1)).toEqual(
+      { retry: true, delayMs: 30_000 },
+    );
+    expect(decideRetry({ transient: true, retryAfterMs: 30_001 }, 1, NOW, policy, () => 1)).toEqual(
+      { retry: false, afterMs: 0 },
+    );
+  });
+
+  it("caps a short-lived token's refresh retries at a twentieth of its lifetime", () => {
+    const short = { token: 't', expiresOnTimestamp: NOW + 10_000, obtainedAt: NOW - 10_000 };
+    expect(
+      [1, 2, 5].map((count) =>
+        decideRetry({ transient: true }, count, NOW, policy, () => 1, short),
+      ),
+    ).toEqual([
+      { retry: true, delayMs: 1_000 },
+      { retry: true, delayMs: 1_000 },
+      { retry: true, delayMs: 1_000 },
+    ]);
+    const tiny = { token: 't', expiresOnTimestamp: NOW + 1_000, obtainedAt: NOW - 1_000 };
+    expect(decideRetry({ transient: true }, 1, NOW, policy, () => 1, tiny)).toEqual({
+      retry: true,
+      delayMs: 100,
+    });
+  });
+
+  it('still waits at least Retry-After in a short-lived refresh', () => {
+    const short = { token: 't', expiresOnTimestamp: NOW + 10_000, obtainedAt: NOW - 10_000 };
+    expect(
+      decideRetry({ transient: true, retryAfterMs: 3_000 }, 1, NOW, policy, () => 1, short),
+    ).toEqual({ retry: true, delayMs: 3_000 });
   });
 
   it('caps the backoff, and never waits past the end of the usable window', () => {

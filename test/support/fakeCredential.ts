@@ -13,6 +13,8 @@ export class FakeCredential extends ReactiveCredential {
   readonly requests: (AcquireRequest & { at: number })[] = [];
   outcomes: Outcome[] = [];
   fallback: Outcome = { lifetimeMs: 3_600_000 };
+  /** When set, decides every outcome not scripted in `outcomes`, from the attempt's start time. */
+  script: ((at: number) => Outcome) | undefined;
   private serial = 0;
 
   constructor(
@@ -32,7 +34,7 @@ export class FakeCredential extends ReactiveCredential {
   protected acquireToken(request: AcquireRequest): Observable<AccessToken> {
     return defer(() => {
       this.requests.push({ ...request, at: this.clock.now() });
-      const outcome = this.outcomes.shift() ?? this.fallback;
+      const outcome = this.outcomes.shift() ?? this.script?.(this.clock.now()) ?? this.fallback;
       return timer(this.latencyMs, this.clock).pipe(
         map(() => {
           if ('error' in outcome) throw outcome.error;
