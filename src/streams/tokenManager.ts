@@ -13,6 +13,7 @@ import {
   Observable,
   Subject,
   takeUntil,
+  tap,
   type ObservableInput,
   type SchedulerLike,
   throwError,
@@ -30,7 +31,13 @@ import type { TokenEvent } from '../telemetry/events.js';
 import { IdentityMetrics } from '../telemetry/metrics.js';
 import { redact } from '../telemetry/redact.js';
 import { Attr, CACHE_DEGRADED_SPAN_NAME, getTracer } from '../telemetry/tracing.js';
-import { defaultRandom, unrefScheduler, type RandomSource } from './clock.js';
+import {
+  createEventLoopHold,
+  defaultRandom,
+  unrefScheduler,
+  type EventLoopHold,
+  type RandomSource,
+} from './clock.js';
 import { firstValueWithAbort } from './firstValue.js';
 import { KeyStream } from './keyStream.js';
 import { toAccessToken } from './tokenRecord.js';
@@ -68,6 +75,12 @@ export interface TokenManagerOptions extends RefreshPolicyOptions {
   scheduler?: SchedulerLike;
   /** Jitter source. Default `Math.random`. */
   random?: RandomSource;
+  /**
+   * What keeps the process alive while a caller waits for a token (a `getToken` that is not a
+   * cache hit, a `token$` subscriber before its first token). Default: a ref'd idle timer while
+   * anyone waits. The engine's own timers never hold the process.
+   */
+  eventLoopHold?: EventLoopHold;
   /** How long a key keeps refreshing after its last subscriber or `getToken`. Default 10 min. */
   keepWarmMs?: number;
   /** Cache layers, first tried first. Default: one {@link MemoryLayer} of 1000 entries. */
@@ -101,6 +114,7 @@ export class TokenManager {
   /** The jitter source, for credentials' own retries. */
   readonly random: RandomSource;
   private readonly keepWarmMs: number;
+  private readonly hold: EventLoopHold;
   private readonly cache: LayeredCache;
   private readonly streams = new Map<string, KeyStream>();
   /** The live instances of each identity; the first one acquires for all of them. */
@@ -124,6 +138,7 @@ export class TokenManager {
     this.random = options.random ?? defaultRandom;
     this.policy = resolveRefreshPolicy(options);
     this.keepWarmMs = options.keepWarmMs ?? DEFAULT_KEEP_WARM_MS;
+    this.hold = options.eventLoopHold ?? createEventLoopHold();
     const warn = (message: string): void => this.degraded('disk', 'warning', message);
     const layers = options.cacheLayers ?? this.defaultLayers(options.persistence, warn);
     this.cache = new LayeredCache(layers, (layer, operation, error) =>
@@ -212,11 +227,25 @@ export class TokenManager {
     options: GetTokenOptions = {},
   ): Promise<AccessToken> {
     if (this.closed) return Promise.reject(closedError());
-    const stream = this.streamFor(identity, request);
-    stream.touch();
+    return this.getTokenFrom(this.streamFor(identity, request), options);
+  }
+
+  /**
+   * The key's stream, for a credential that remembers it across calls (see `ScopeMemo`): valid
+   * until `stream.retired`.
+   */
+  keyStream(identity: CredentialIdentity, request: TokenRequest): KeyStream {
+    if (this.closed) throw closedError();
+    return this.streamFor(identity, request);
+  }
+
+  /** `getToken` on a stream already found. */
+  getTokenFrom(stream: KeyStream, options: GetTokenOptions = {}): Promise<AccessToken> {
     if (options.claims === undefined) {
       const current = stream.usableCurrent();
       if (current !== undefined) return Promise.resolve(toAccessToken(current));
+    } else {
+      stream.touch();
     }
     const source =
       options.claims === undefined
@@ -228,9 +257,15 @@ export class TokenManager {
   /**
    * One caller's wait: in the caller's tracing context (so the acquisition span is its child),
    * bounded by its `requestOptions.timeout`, cancelled by its `abortSignal`. None of these touch
-   * the shared acquisition.
+   * the shared acquisition. The wait holds the process alive until it settles: the retries it
+   * waits for run on unref'd timers.
    */
   private wait(source: Observable<AccessToken>, options: GetTokenOptions): Promise<AccessToken> {
+    const release = this.hold();
+    return this.waitFor(source, options).finally(release);
+  }
+
+  private waitFor(source: Observable<AccessToken>, options: GetTokenOptions): Promise<AccessToken> {
     const timeoutMs = options.requestOptions?.timeout;
     const bounded =
       timeoutMs === undefined || timeoutMs <= 0
@@ -254,7 +289,10 @@ export class TokenManager {
   token$(identity: CredentialIdentity, request: TokenRequest): Observable<AccessToken> {
     return defer(() => {
       if (this.closed) throw closedError();
-      return this.streamFor(identity, request).observe();
+      const stream = this.streamFor(identity, request);
+      // A subscriber waiting for its first token holds the process; later refreshes do not.
+      const release = this.hold();
+      return stream.observe().pipe(tap({ next: release, finalize: release }));
     });
   }
 
