@@ -8,6 +8,7 @@ import {
   type TokenCachePersistenceOptions,
 } from './defaultTokenManager.js';
 import type { KeySnapshot } from './snapshot.js';
+import { ScopeMemo } from './scopeMemo.js';
 import { normalizeScopes, type CredentialIdentity, type TokenRequest } from './streamKey.js';
 import type { AcquireRequest, CredentialBinding, TokenManager } from './tokenManager.js';
 
@@ -47,6 +48,7 @@ export abstract class ReactiveCredential implements TokenCredential {
   /** Where the credential logs its acquisitions (lines are redacted by the logger). */
   protected logger: IdentityLogger | undefined;
   private identity: CredentialIdentity | undefined;
+  private readonly memo = new ScopeMemo();
   private binding: CredentialBinding | undefined;
   private closed = false;
 
@@ -99,13 +101,19 @@ export abstract class ReactiveCredential implements TokenCredential {
    */
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     if (this.closed) return Promise.reject(new ClosedError('This credential has been closed.'));
-    let request: TokenRequest;
-    try {
-      request = this.toRequest(scopes, options);
-    } catch (error) {
-      return Promise.reject(error);
+    // Calls without a tenant or claims remember their stream: the same scopes again are a lookup.
+    const memoable = options.tenantId === undefined && options.claims === undefined;
+    const cae = options.enableCae === true;
+    let stream = memoable ? this.memo.get(scopes, cae) : undefined;
+    if (stream === undefined) {
+      try {
+        stream = this.tokenManager.keyStream(this.self(), this.toRequest(scopes, options));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (memoable) this.memo.set(scopes, cae, stream);
     }
-    return this.tokenManager.getToken(this.self(), request, options);
+    return this.tokenManager.getTokenFrom(stream, options);
   }
 
   /** A stream of tokens for `scopes`: a usable one at once, then each refreshed one. */
