@@ -65,7 +65,7 @@ async function handle(
     return;
   }
   const reply = faultReply(router, route, call, fault) ?? (await router.answer(route, call));
-  writeReply(res, reply, responseHeaders(call, fault));
+  writeReply(res, reply, responseHeaders(call, deps.ctx.now(), fault));
 }
 
 async function parseCall(
@@ -117,13 +117,16 @@ function faultReply(
   return fault?.garbage ? { status: 200, body: GARBAGE_BODY } : undefined;
 }
 
-function responseHeaders(call: Call, fault?: FaultRule): Record<string, string> {
+function responseHeaders(call: Call, now: number, fault?: FaultRule): Record<string, string> {
   const headers: Record<string, string> = {
     'client-request-id': call.correlationId,
     'x-ms-request-id': randomGuid(),
   };
   if (fault?.retryAfterSeconds !== undefined) {
-    headers['Retry-After'] = String(fault.retryAfterSeconds);
+    headers['Retry-After'] =
+      fault.retryAfterStyle === 'http-date'
+        ? new Date(now + fault.retryAfterSeconds * 1000).toUTCString()
+        : String(fault.retryAfterSeconds);
   }
   return headers;
 }

@@ -117,6 +117,8 @@ export interface FaultRule {
   status?: number;
   /** Adds a `Retry-After` header with this many seconds. */
   retryAfterSeconds?: number;
+  /** How `Retry-After` says it: delay seconds (the default) or an HTTP date that far ahead. */
+  retryAfterStyle?: 'seconds' | 'http-date';
   /** Delay before responding; alone, it delays the normal response. */
   latencyMs?: number;
   /** Destroy the socket instead of responding (the client sees ECONNRESET). */
