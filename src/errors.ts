@@ -3,22 +3,29 @@
  * text. Names match `@azure/identity` so code that checks `error.name` keeps working.
  */
 
+/** Every code an error of this library can carry: the one list. */
+export const IDENTITY_ERROR_CODES = [
+  'ERR_CREDENTIAL_UNAVAILABLE',
+  'ERR_AUTHENTICATION_FAILED',
+  'ERR_AUTHENTICATION_REQUIRED',
+  'ERR_AGGREGATE_AUTHENTICATION',
+  'ERR_INVALID_ARGUMENT',
+  'ERR_INVALID_RESPONSE',
+  'ERR_NETWORK',
+  'ERR_ABORTED',
+  'ERR_CLOSED',
+  'ERR_INVALID_CERTIFICATE',
+  'ERR_CACHE_LOCK_TIMEOUT',
+  'ERR_CACHE_LOCK_COMPROMISED',
+  'ERR_CACHE_DECRYPTION',
+  'ERR_CACHE_UNSAFE_DIRECTORY',
+] as const;
+
 /** Every code an error of this library can carry. */
-export type IdentityErrorCode =
-  | 'ERR_CREDENTIAL_UNAVAILABLE'
-  | 'ERR_AUTHENTICATION_FAILED'
-  | 'ERR_AUTHENTICATION_REQUIRED'
-  | 'ERR_AGGREGATE_AUTHENTICATION'
-  | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_INVALID_RESPONSE'
-  | 'ERR_NETWORK'
-  | 'ERR_ABORTED'
-  | 'ERR_CLOSED'
-  | 'ERR_INVALID_CERTIFICATE'
-  | 'ERR_CACHE_LOCK_TIMEOUT'
-  | 'ERR_CACHE_LOCK_COMPROMISED'
-  | 'ERR_CACHE_DECRYPTION'
-  | 'ERR_CACHE_UNSAFE_DIRECTORY';
+export type IdentityErrorCode = (typeof IDENTITY_ERROR_CODES)[number];
+
+/** The codes of the persistent cache's errors. */
+export type CacheErrorCode = Extract<IdentityErrorCode, `ERR_CACHE_${string}`>;
 
 /** Error names, exported as `@azure/identity` does so checks work across package copies. */
 export const CredentialUnavailableErrorName = 'CredentialUnavailableError';
@@ -117,7 +124,7 @@ export class AggregateAuthenticationError extends IdentityError {
     heading = 'ChainedTokenCredential authentication failed.',
     links?: readonly string[],
   ) {
-    super([heading, ...errors.map((error, i) => describeError(error, links?.[i]))].join('\n'));
+    super([heading, ...errors.map((error, i) => linkLine(error, links?.[i]))].join('\n'));
     this.errors = errors;
   }
 }
@@ -167,32 +174,71 @@ export class ClosedError extends IdentityError {
   override readonly name = 'ClosedError';
 }
 
-function hasCode(error: unknown, code: IdentityErrorCode): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+/**
+ * Typed failures of the persistent cache. The layered cache reports them and carries on from
+ * memory, because the credential, not the cache, is the source of truth.
+ */
+export abstract class CacheError extends IdentityError {
+  abstract override readonly code: CacheErrorCode;
 }
 
-const IDENTITY_ERROR_CODES: ReadonlySet<string> = new Set<IdentityErrorCode>([
-  'ERR_CREDENTIAL_UNAVAILABLE',
-  'ERR_AUTHENTICATION_FAILED',
-  'ERR_AUTHENTICATION_REQUIRED',
-  'ERR_AGGREGATE_AUTHENTICATION',
-  'ERR_INVALID_ARGUMENT',
-  'ERR_INVALID_RESPONSE',
-  'ERR_NETWORK',
-  'ERR_ABORTED',
-  'ERR_CLOSED',
-  'ERR_INVALID_CERTIFICATE',
-  'ERR_CACHE_LOCK_TIMEOUT',
-  'ERR_CACHE_LOCK_COMPROMISED',
-  'ERR_CACHE_DECRYPTION',
-  'ERR_CACHE_UNSAFE_DIRECTORY',
-]);
+/** Another process held a lock for longer than `lockWaitMs`; the caller should degrade. */
+export class CacheLockTimeoutError extends CacheError {
+  readonly code = 'ERR_CACHE_LOCK_TIMEOUT' as const;
+  override readonly name = 'CacheLockTimeoutError';
+}
+
+/**
+ * This process lost a lock it held (it could not refresh it within `lockStaleMs`, so another
+ * process may have broken it); the write it guarded was abandoned.
+ */
+export class CacheLockCompromisedError extends CacheError {
+  readonly code = 'ERR_CACHE_LOCK_COMPROMISED' as const;
+  override readonly name = 'CacheLockCompromisedError';
+}
+
+/** Encrypted content failed authentication: a wrong key, another store's file, or tampering. */
+export class CacheDecryptionError extends CacheError {
+  readonly code = 'ERR_CACHE_DECRYPTION' as const;
+  override readonly name = 'CacheDecryptionError';
+}
+
+/** The cache directory is not a directory, or is owned by another user. */
+export class UnsafeCacheDirectoryError extends CacheError {
+  readonly code = 'ERR_CACHE_UNSAFE_DIRECTORY' as const;
+  override readonly name = 'UnsafeCacheDirectoryError';
+}
+
+/** The `code` property of anything thrown, when it is a string. The one reader of codes. */
+export function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * A short, secret-free description of any error, for events, metrics and warnings: its code, else
+ * its class name.
+ */
+export function describeError(error: unknown): string {
+  return codeOf(error) ?? (error instanceof Error ? error.name : 'unknown');
+}
+
+function hasCode(error: unknown, code: IdentityErrorCode): boolean {
+  return codeOf(error) === code;
+}
+
+const CODES: ReadonlySet<string> = new Set(IDENTITY_ERROR_CODES);
 
 /** True for any error of this library (by code, so copies of the library agree; Node's own `ERR_*` codes are not ours). */
 export function isIdentityError(error: unknown): error is IdentityError {
-  const code =
-    typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && IDENTITY_ERROR_CODES.has(code) && error instanceof Error;
+  const code = codeOf(error);
+  return code !== undefined && CODES.has(code) && error instanceof Error;
+}
+
+/** True for any cache error (by code, so copies of the library agree). */
+export function isCacheError(error: unknown): error is CacheError {
+  return isIdentityError(error) && error.code.startsWith('ERR_CACHE_');
 }
 export const isCredentialUnavailableError = (e: unknown): e is CredentialUnavailableError =>
   hasCode(e, 'ERR_CREDENTIAL_UNAVAILABLE') ||
@@ -218,7 +264,7 @@ export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 }
 
-function describeError(error: unknown, link?: string): string {
+function linkLine(error: unknown, link?: string): string {
   const message = error instanceof Error ? error.message : String(error);
   const name = link ?? (error instanceof Error ? error.name : undefined);
   return name === undefined ? message : `${name}: ${message}`;

@@ -7,7 +7,15 @@ import {
   AuthenticationErrorName,
   AuthenticationRequiredError,
   AuthenticationRequiredErrorName,
+  CacheDecryptionError,
+  CacheLockCompromisedError,
+  CacheLockTimeoutError,
   ClosedError,
+  codeOf,
+  describeError,
+  IDENTITY_ERROR_CODES,
+  isCacheError,
+  UnsafeCacheDirectoryError,
   CredentialUnavailableError,
   CredentialUnavailableErrorName,
   IdentityError,
@@ -44,7 +52,51 @@ const examples: [string, IdentityError][] = [
   ['NetworkError', new NetworkError('reset')],
   ['AbortError', new AbortError('aborted')],
   ['ClosedError', new ClosedError('closed')],
+  ['CacheLockTimeoutError', new CacheLockTimeoutError('busy')],
+  ['CacheLockCompromisedError', new CacheLockCompromisedError('lost')],
+  ['CacheDecryptionError', new CacheDecryptionError('tampered')],
+  ['UnsafeCacheDirectoryError', new UnsafeCacheDirectoryError('not ours')],
 ];
+
+describe('IDENTITY_ERROR_CODES', () => {
+  it('lists each code of every error class once', () => {
+    expect(new Set(IDENTITY_ERROR_CODES).size).toBe(IDENTITY_ERROR_CODES.length);
+    for (const [, error] of examples) expect(IDENTITY_ERROR_CODES).toContain(error.code);
+  });
+});
+
+describe('isCacheError', () => {
+  it('accepts the cache errors, which are library errors too', () => {
+    for (const [name, error] of examples.filter(([n]) => n.includes('Cache'))) {
+      expect([name, isCacheError(error), error instanceof IdentityError]).toEqual([
+        name,
+        true,
+        true,
+      ]);
+    }
+  });
+
+  it('rejects other library errors and foreign ERR_CACHE_ codes', () => {
+    expect(isCacheError(new NetworkError('reset'))).toBe(false);
+    expect(isCacheError(Object.assign(new Error('x'), { code: 'ERR_CACHE_OTHER' }))).toBe(false);
+  });
+});
+
+describe('codeOf and describeError', () => {
+  it('read a string code off anything thrown, else nothing', () => {
+    expect(codeOf(new NetworkError('reset'))).toBe('ERR_NETWORK');
+    expect(codeOf(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe('ECONNRESET');
+    expect(codeOf({ code: 42 })).toBeUndefined();
+    expect(codeOf(null)).toBeUndefined();
+    expect(codeOf('ERR_NETWORK')).toBeUndefined();
+  });
+
+  it('describe an error by its code, else its class name, never its message', () => {
+    expect(describeError(new ClosedError('secret-in-message'))).toBe('ERR_CLOSED');
+    expect(describeError(new TypeError('secret-in-message'))).toBe('TypeError');
+    expect(describeError(undefined)).toBe('unknown');
+  });
+});
 
 describe('IdentityError', () => {
   it.each([

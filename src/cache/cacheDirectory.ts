@@ -1,6 +1,6 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { posix, win32 } from 'node:path';
-import { UnsafeCacheDirectoryError } from './cacheErrors.js';
+import { UnsafeCacheDirectoryError } from '../errors.js';
 
 /** The folder name the persistent cache lives in, under the user's cache directory. */
 export const CACHE_DIRECTORY_NAME = 'reactive-identity';

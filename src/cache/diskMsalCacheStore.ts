@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ClosedError } from '../errors.js';
-import { describeCause } from './cacheErrors.js';
+import { describeError } from '../errors.js';
 import { LockedFileStore } from './lockedFileStore.js';
 import type { MsalCacheStore } from './msalCacheStore.js';
 import { createStore, DEFAULT_CACHE_NAME, type PersistenceOptions } from './persistenceOptions.js';
@@ -47,7 +47,7 @@ export class DiskMsalCacheStore implements MsalCacheStore {
       const value = (await this.storeFor(partition).read())[SERIALIZED];
       return typeof value === 'string' ? value : undefined;
     } catch (error) {
-      this.warn(`Could not read the MSAL cache from disk (${describeCause(error)}); using memory.`);
+      this.warn(`Could not read the MSAL cache from disk (${describeError(error)}); using memory.`);
       return undefined;
     }
   }
@@ -59,7 +59,7 @@ export class DiskMsalCacheStore implements MsalCacheStore {
         entries[SERIALIZED] = serialized;
       });
     } catch (error) {
-      this.warn(`Could not write the MSAL cache to disk (${describeCause(error)}).`);
+      this.warn(`Could not write the MSAL cache to disk (${describeError(error)}).`);
     }
   }
 
@@ -71,7 +71,7 @@ export class DiskMsalCacheStore implements MsalCacheStore {
     try {
       return await this.storeFor(partition).lockKey(PARTITION_LOCK);
     } catch (error) {
-      this.warn(`Could not lock the MSAL cache on disk (${describeCause(error)}); using memory.`);
+      this.warn(`Could not lock the MSAL cache on disk (${describeError(error)}); using memory.`);
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.js';
-import { CacheDecryptionError } from './cacheErrors.js';
+import { CacheDecryptionError } from '../errors.js';
 
 /** The environment variable the persistent cache reads its encryption key from. */
 export const REACTIVE_IDENTITY_CACHE_KEY = 'REACTIVE_IDENTITY_CACHE_KEY';

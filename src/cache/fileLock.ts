@@ -1,5 +1,5 @@
 import lockfile from 'proper-lockfile';
-import { CacheLockTimeoutError, describeCause } from './cacheErrors.js';
+import { CacheLockTimeoutError, describeError } from '../errors.js';
 
 /**
  * A lock older than this (by its mtime, which the holder refreshes every `lockStaleMs / 2`) is
@@ -79,7 +79,7 @@ export async function acquireFileLock(target: string, options: FileLockOptions):
       state.released = true;
       await release().catch((error: unknown) =>
         options.onWarning(
-          `Could not release the lock of ${target} (${describeCause(error)}); ` +
+          `Could not release the lock of ${target} (${describeError(error)}); ` +
             'other processes break it once it is stale.',
         ),
       );

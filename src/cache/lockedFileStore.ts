@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { ClosedError, InvalidArgumentError } from '../errors.js';
 import { removeTemporaryFiles, writeFileAtomic } from './atomicWrite.js';
 import { ensurePrivateDirectory } from './cacheDirectory.js';
-import { CacheLockCompromisedError, describeCause } from './cacheErrors.js';
+import { CacheLockCompromisedError, describeError } from '../errors.js';
 import {
   decrypt,
   encrypt,
@@ -181,7 +181,7 @@ export class LockedFileStore {
     } catch (error) {
       this.warn(
         `The cache file ${this.path} is unreadable and could not be locked to move it aside ` +
-          `(${describeCause(error)}); reading it as empty.`,
+          `(${describeError(error)}); reading it as empty.`,
       );
       return {};
     }

@@ -10,7 +10,7 @@ import type { RefreshReason } from '../telemetry/events.js';
 import type { IdentityMetrics } from '../telemetry/metrics.js';
 import { ACQUIRE_SPAN_NAME, Attr, withSpan } from '../telemetry/tracing.js';
 import type { StreamKey, TokenRequest } from './streamKey.js';
-import { errorCode } from './tokenRecord.js';
+import { describeError } from '../errors.js';
 
 /** One acquisition as a credential sees it. */
 export interface AcquireRequest extends TokenRequest {
@@ -93,7 +93,7 @@ function attempt(
       },
       error: (error: unknown) => {
         settled = true;
-        ctx.metrics.acquisition(credential, 'failure', elapsed(), errorCode(error));
+        ctx.metrics.acquisition(credential, 'failure', elapsed(), describeError(error));
         if (request.reason === 'proactive') ctx.metrics.refreshFailure(credential);
         subscriber.error(error);
       },

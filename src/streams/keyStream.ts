@@ -23,9 +23,9 @@ import {
 } from 'rxjs';
 import type { CacheLookup, LayeredCache } from '../cache/layeredCache.js';
 import type { MaybePromise } from '../cache/cacheLayer.js';
-import { errorCode, fromMaybe, toAccessToken, toRecord } from './tokenRecord.js';
+import { fromMaybe, toAccessToken, toRecord } from './tokenRecord.js';
 import { acquireAcrossProcesses } from './crossProcessAcquisition.js';
-import { InvalidResponseError, isTransientError } from '../errors.js';
+import { describeError, InvalidResponseError, isTransientError } from '../errors.js';
 import type { KeyState, RefreshReason, TokenEvent } from '../telemetry/events.js';
 import type { RandomSource } from './clock.js';
 import {
@@ -293,7 +293,7 @@ export class KeyStream {
   private recordFailure(reason: RefreshReason, error: unknown): void {
     this.failures++;
     this.lastError = error;
-    const code = errorCode(error);
+    const code = describeError(error);
     const message = error instanceof Error ? error.message : String(error);
     this.emit({ type: 'acquisition-failed', reason, errorCode: code, message });
   }
@@ -323,7 +323,7 @@ export class KeyStream {
 
   private expire(error: unknown): Observable<never> {
     this.state = 'expired';
-    this.emit({ type: 'token-expired', errorCode: errorCode(error) });
+    this.emit({ type: 'token-expired', errorCode: describeError(error) });
     return throwError(() => error);
   }
 

@@ -33,13 +33,6 @@ export function toAccessToken(record: TokenRecord): AccessToken {
   return token;
 }
 
-/** The `code` of a library error, else the error's name. */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string') return code;
-  return error instanceof Error ? error.name : 'unknown';
-}
-
 /** Runs an optional async release at most once. */
 export function once(release: (() => Promise<void>) | undefined): () => Promise<void> {
   let done: Promise<void> | undefined;

@@ -6,7 +6,7 @@ import {
   defaultCacheDirectory,
   ensurePrivateDirectory,
 } from '../../src/cache/cacheDirectory.js';
-import { isCacheError } from '../../src/cache/cacheErrors.js';
+import { isCacheError } from '../../src/index.js';
 
 const posixOnly = process.platform === 'win32' ? it.skip : it;
 

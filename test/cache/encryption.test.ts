@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isCacheError } from '../../src/cache/cacheErrors.js';
+import { isCacheError } from '../../src/index.js';
 import {
   decrypt,
   encrypt,
