@@ -86,7 +86,7 @@ export class AuthorizationCodeCredential extends UserCredential {
       network,
       logger,
       secrets,
-      caches: this.tokenManager.msalCaches,
+      caches: this.services.msalCaches,
     };
     this.client = clientSecret
       ? new ConfidentialClient(config, { clientSecret })

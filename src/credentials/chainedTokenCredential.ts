@@ -158,7 +158,7 @@ export class ChainedTokenCredential extends ReactiveCredential {
 
   protected acquireToken(request: AcquireRequest): Observable<AccessToken> {
     const order = this.links.map((_, i) => i);
-    const walk = { request, tracer: this.tokenManager.tracer, name: 'ChainedTokenCredential' };
+    const walk = { request, tracer: this.services.tracer, name: 'ChainedTokenCredential' };
     return walkChain(this.links, order, walk).pipe(map(({ token }) => token));
   }
 }

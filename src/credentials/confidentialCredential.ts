@@ -38,7 +38,7 @@ export abstract class ConfidentialCredential extends ReactiveCredential {
         network,
         logger,
         secrets: options.secrets,
-        caches: this.tokenManager.msalCaches,
+        caches: this.services.msalCaches,
       },
       proof,
     );

@@ -145,7 +145,7 @@ export class DefaultAzureCredential extends ReactiveCredential {
     const all = this.links.map((_, i) => i);
     const walk = {
       request,
-      tracer: this.tokenManager.tracer,
+      tracer: this.services.tracer,
       name: 'DefaultAzureCredential',
       help: TROUBLESHOOTING_HINT,
     };

@@ -49,7 +49,7 @@ export class DeviceCodeCredential extends PublicUserCredential {
   }
 
   protected interact(request: AcquireRequest): Promise<MsalToken> {
-    const now = this.tokenManager.scheduler.now();
+    const now = this.services.scheduler.now();
     return this.client.acquireByDeviceCode(request, (response: DeviceCodeResponse) =>
       this.prompt({
         userCode: response.userCode,

@@ -64,7 +64,7 @@ export class InteractiveBrowserCredential extends PublicUserCredential {
           if (pending.open(url)) return;
           timeout = timer(
             this.options.timeoutMs ?? DEFAULT_INTERACTIVE_TIMEOUT_MS,
-            this.tokenManager.scheduler,
+            this.services.scheduler,
           ).subscribe(() => pending.cancel('The sign-in timed out.'));
           await browser(url);
         },

@@ -151,7 +151,7 @@ export abstract class PublicUserCredential extends UserCredential {
       network,
       logger,
       secrets: [],
-      caches: this.tokenManager.msalCaches,
+      caches: this.services.msalCaches,
     });
   }
 

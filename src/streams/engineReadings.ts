@@ -34,13 +34,13 @@ export class EngineReadings {
 
 function readingsOf(stream: KeyStream): LookupReading[] {
   const credential = stream.key.credential;
-  const hits = [...stream.hitsByLayer].map(([layer, count]) => ({
+  const hits = [...stream.stats.hitsByLayer].map(([layer, count]) => ({
     credential,
     layer,
     hit: true,
     count,
   }));
-  return [...hits, { credential, layer: 'all', hit: false, count: stream.cacheMisses }];
+  return [...hits, { credential, layer: 'all', hit: false, count: stream.stats.cacheMisses }];
 }
 
 function add(totals: Map<string, LookupReading>, reading: LookupReading): void {

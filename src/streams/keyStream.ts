@@ -26,7 +26,8 @@ import type { MaybePromise } from '../cache/cacheLayer.js';
 import { fromMaybe, toAccessToken, toRecord } from './tokenRecord.js';
 import { acquireAcrossProcesses } from './crossProcessAcquisition.js';
 import { describeError, InvalidResponseError, isTransientError } from '../errors.js';
-import type { KeyState, RefreshReason, TokenEvent } from '../telemetry/events.js';
+import type { RefreshReason, TokenEvent } from '../telemetry/events.js';
+import { KeyStats } from './keyStats.js';
 import type { RandomSource } from './clock.js';
 import {
   isAcceptable,
@@ -71,27 +72,27 @@ type EventBody = TokenEvent extends infer E
   : never;
 
 /**
- * One shared, self-refreshing token stream for one key. Every subscriber and every `getToken`
- * for the key shares its single acquisition in flight and its current token.
+ * One shared, self-refreshing token stream for one key: the refresh loop. Every subscriber and
+ * every `getToken` for the key shares its single acquisition in flight and its current token.
+ *
+ * ```text
+ * tokens$ (shared, replays the last token; virtual time, 20 s tokens, refresh at half life):
+ *
+ *   subscribe ─┬─ cache? ── hit ──────────────────────────▶ a ─── 10 s ──▶ refresh ─▶ b ─ ...
+ *              └───────── miss ─▶ lock? ─▶ acquire ──────▶ a
+ *   refresh fails:   a ── 10 s ──▶ ✗ ─ 1 s ─▶ ✗ ─ 1 s ─▶ b        (a served until 18 s)
+ *   claims:          a ── getToken({ claims }) ─▶ c ─ (c replaces a, the timer restarts)
+ *   no usable token: ✗ after the retries ─▶ error  (resetOnError: the next subscriber starts over)
+ *   last subscriber leaves ─ keepWarmMs ─▶ teardown  (unless used again meanwhile)
+ * ```
  */
 export class KeyStream {
-  current: TokenRecord | undefined;
-  state: KeyState = 'idle';
-  nextRefreshAt: number | undefined;
-  acquisitions = 0;
-  cacheHits = 0;
-  cacheMisses = 0;
-  failures = 0;
+  /** Counts and state, for snapshots and metrics; only this stream writes them. */
+  readonly stats: KeyStats;
   /** Set once the manager has dropped this stream. */
   retired = false;
-  subscribers = 0;
-  lastError: unknown;
-  lastUsedAt: number;
-  /** Hits per cache layer other than the stream's own `current`. */
-  private readonly layerHits = new Map<string, number>();
-  /** Answers from `current`: the `getToken` fast path, a plain counter. */
-  private streamHits = 0;
-  /** When `current` stops being usable, computed once per token for the fast path. */
+  private currentToken: TokenRecord | undefined;
+  /** When the current token stops being usable, computed once per token for the fast path. */
   private currentUsableUntil = -Infinity;
   readonly tokens$: Observable<TokenRecord>;
   private readonly injected = new Subject<TokenRecord>();
@@ -105,7 +106,7 @@ export class KeyStream {
     readonly key: StreamKey,
     private readonly ctx: KeyStreamContext,
   ) {
-    this.lastUsedAt = ctx.scheduler.now();
+    this.stats = new KeyStats(ctx.scheduler.now());
     this.tokens$ = defer(() => this.run()).pipe(
       share({
         connector: () => new ReplaySubject<TokenRecord>(1),
@@ -120,15 +121,20 @@ export class KeyStream {
     );
   }
 
+  /** The token the stream holds now (usable or not). */
+  get current(): TokenRecord | undefined {
+    return this.currentToken;
+  }
+
   /** The public stream: usable tokens only, as `AccessToken`s. */
   observe(): Observable<AccessToken> {
     return defer(() => {
-      this.subscribers++;
+      this.stats.subscribers++;
       return this.tokens$.pipe(
         filter((token) => this.usable(token)),
         map(toAccessToken),
         finalize(() => {
-          this.subscribers--;
+          this.stats.subscribers--;
           this.touch();
         }),
       );
@@ -141,18 +147,12 @@ export class KeyStream {
    */
   usableCurrent(): TokenRecord | undefined {
     const now = this.ctx.scheduler.now();
-    this.lastUsedAt = now;
+    const { stats } = this;
+    stats.lastUsedAt = now;
     if (now >= this.currentUsableUntil) return undefined;
-    this.cacheHits++;
-    this.streamHits++;
-    return this.current;
-  }
-
-  /** Hits per cache layer, for the lookups metric; `stream` counts answers from `current`. */
-  get hitsByLayer(): ReadonlyMap<string, number> {
-    const hits = new Map(this.layerHits);
-    if (this.streamHits > 0) hits.set('stream', this.streamHits);
-    return hits;
+    stats.cacheHits++;
+    stats.streamHits++;
+    return this.currentToken;
   }
 
   /** Ends the stream now: subscribers complete, timers are dropped. */
@@ -163,7 +163,7 @@ export class KeyStream {
   }
 
   touch(): void {
-    this.lastUsedAt = this.ctx.scheduler.now();
+    this.stats.lastUsedAt = this.ctx.scheduler.now();
   }
 
   /** Acquires with `claims`, bypassing every cache, and pushes the result to the subscribers. */
@@ -179,32 +179,32 @@ export class KeyStream {
       expand((token) => this.next(token)),
       takeUntil(merge(this.closing, this.ctx.closed$)),
       finalize(() => {
-        this.nextRefreshAt = undefined;
-        if (this.state !== 'expired') this.state = 'idle';
+        this.stats.nextRefreshAt = undefined;
+        if (this.stats.state !== 'expired') this.stats.state = 'idle';
         this.emit({ type: 'stream-closed' });
       }),
     );
   }
 
   private firstToken(): Observable<TokenRecord> {
-    if (this.current !== undefined && this.usable(this.current)) return of(this.current);
+    const current = this.currentToken;
+    if (current !== undefined && this.usable(current)) return of(current);
     return defer(() => fromMaybe(this.ctx.cache.get(this.key.id, (t) => this.usable(t)))).pipe(
       switchMap((lookup: CacheLookup) => {
         if (lookup.token !== undefined && lookup.layer !== undefined)
           return of(this.useCached(lookup.token, lookup.layer));
-        this.cacheMisses++;
+        this.stats.cacheMisses++;
         this.emit({ type: 'cache-miss' });
-        return this.acquireAcrossProcesses(this.current === undefined ? 'initial' : 'expired');
+        return this.acquireAcrossProcesses(current === undefined ? 'initial' : 'expired');
       }),
     );
   }
 
   /** Takes a token another layer (or process) had. */
   private useCached(token: TokenRecord, layer: string): TokenRecord {
-    this.cacheHits++;
-    this.layerHits.set(layer, (this.layerHits.get(layer) ?? 0) + 1);
+    this.stats.layerHit(layer);
     this.setCurrent(token);
-    this.state = 'fresh';
+    this.stats.state = 'fresh';
     this.emit({ type: 'cache-hit', layer });
     return token;
   }
@@ -227,7 +227,7 @@ export class KeyStream {
   /** Waits for the refresh time (or a claims token), then yields the next token. */
   private next(token: TokenRecord): Observable<TokenRecord> {
     const at = refreshAt(token, this.ctx.policy);
-    this.nextRefreshAt = at;
+    this.stats.nextRefreshAt = at;
     this.emit({
       type: 'refresh-scheduled',
       refreshAt: at,
@@ -253,9 +253,9 @@ export class KeyStream {
 
   private acquireOnce(reason: RefreshReason, claims?: string): Observable<TokenRecord> {
     return defer(() => {
-      this.acquisitions++;
-      this.state =
-        this.current !== undefined && this.usable(this.current) ? 'refreshing' : 'acquiring';
+      this.stats.acquisitions++;
+      const current = this.currentToken;
+      this.stats.state = current !== undefined && this.usable(current) ? 'refreshing' : 'acquiring';
       this.emit({ type: 'acquisition-started', reason });
       return this.ctx.acquire(this.key, reason, claims, this.creator);
     }).pipe(
@@ -284,15 +284,15 @@ export class KeyStream {
       );
     }
     this.setCurrent(token);
-    this.state = 'fresh';
-    this.lastError = undefined;
+    this.stats.state = 'fresh';
+    this.stats.lastError = undefined;
     this.pendingWrite = this.ctx.cache.set(this.key.id, token);
     return token;
   }
 
   private recordFailure(reason: RefreshReason, error: unknown): void {
-    this.failures++;
-    this.lastError = error;
+    this.stats.failures++;
+    this.stats.lastError = error;
     const code = describeError(error);
     const message = error instanceof Error ? error.message : String(error);
     this.emit({ type: 'acquisition-failed', reason, errorCode: code, message });
@@ -316,13 +316,13 @@ export class KeyStream {
   }
 
   private scheduleRetry(delay: number, attempt: number): Observable<unknown> {
-    this.state = 'retrying';
+    this.stats.state = 'retrying';
     this.emit({ type: 'retry-scheduled', retryAt: this.ctx.scheduler.now() + delay, attempt });
     return timer(delay, this.ctx.scheduler);
   }
 
   private expire(error: unknown): Observable<never> {
-    this.state = 'expired';
+    this.stats.state = 'expired';
     this.emit({ type: 'token-expired', errorCode: describeError(error) });
     return throwError(() => error);
   }
@@ -331,7 +331,7 @@ export class KeyStream {
   private idle$(): Observable<unknown> {
     return defer(() => {
       if (this.retired) return of(true);
-      const due = this.lastUsedAt + this.ctx.keepWarmMs - this.ctx.scheduler.now();
+      const due = this.stats.lastUsedAt + this.ctx.keepWarmMs - this.ctx.scheduler.now();
       if (due > 0) return timer(due, this.ctx.scheduler).pipe(switchMap(() => this.idle$()));
       this.ctx.onIdle(this);
       return of(true);
@@ -343,7 +343,7 @@ export class KeyStream {
   }
 
   private setCurrent(token: TokenRecord): void {
-    this.current = token;
+    this.currentToken = token;
     this.currentUsableUntil = usableUntil(token, this.ctx.policy);
   }
 

@@ -11,6 +11,7 @@ import type { KeySnapshot } from './snapshot.js';
 import { ScopeMemo } from './scopeMemo.js';
 import { normalizeScopes, type CredentialIdentity, type TokenRequest } from './streamKey.js';
 import type { AcquireRequest, CredentialBinding, TokenManager } from './tokenManager.js';
+import type { CredentialServices } from './credentialServices.js';
 
 /** Options every credential accepts for the engine. */
 export interface ReactiveCredentialOptions {
@@ -55,6 +56,11 @@ export abstract class ReactiveCredential implements TokenCredential {
   protected constructor(options: ReactiveCredentialOptions = {}) {
     this.tokenManager =
       options.tokenManager ?? getDefaultTokenManager(options.tokenCachePersistenceOptions);
+  }
+
+  /** What the engine lends this credential: its clock, jitter, tracer and MSAL caches. */
+  protected get services(): CredentialServices {
+    return this.tokenManager.services;
   }
 
   /** One acquisition, uncached and cold; the engine calls it, never a user. */

@@ -44,6 +44,11 @@ export const FORCED_WINDOW_LIFETIME_FRACTION = 0.1;
 export const RETRY_DELAY_LIFETIME_FRACTION = 0.05;
 /** The shortest retry delay a short-lived token's refresh may use. */
 export const MIN_RETRY_DELAY_MS = 50;
+/**
+ * The longest `Retry-After` a first acquisition waits out: its caller has no token meanwhile, so a
+ * longer one fails at once with the authority's error (which carries `retryAfterMs`).
+ */
+export const MAX_FIRST_RETRY_AFTER_MS = 60_000;
 /** A token that expires this soon after it arrives is refused: nobody could use it. */
 export const MIN_LIFETIME_ON_ARRIVAL_MS = 1_000;
 
@@ -134,8 +139,8 @@ export type RetryDecision = { retry: true; delayMs: number } | { retry: false; a
  * (a refresh), any error is retried while the token stays usable, with delays capped at a
  * twentieth of its lifetime (so a 20 s token's refresh gets many tries before it is due), but
  * never sooner than the authority's `Retry-After`: if that wait outlives the token, the stream
- * gives up when it expires. A first acquisition told to wait longer than `retryMaxDelayMs` fails
- * at once with the authority's error rather than hold its caller for that long.
+ * gives up when it expires. A first acquisition told to wait longer than
+ * `MAX_FIRST_RETRY_AFTER_MS` fails at once with the authority's error rather than hold its caller.
  */
 export function decideRetry(
   failure: { transient: boolean; retryAfterMs?: number },
@@ -150,7 +155,7 @@ export function decideRetry(
     const retry =
       failure.transient &&
       count <= policy.initialMaxRetries &&
-      (failure.retryAfterMs ?? 0) <= policy.retryMaxDelayMs;
+      (failure.retryAfterMs ?? 0) <= MAX_FIRST_RETRY_AFTER_MS;
     return retry ? { retry, delayMs } : { retry, afterMs: 0 };
   }
   const cap = Math.max(

@@ -1,4 +1,5 @@
 import type { KeyState } from '../telemetry/events.js';
+import { describeError } from '../errors.js';
 import type { KeyStream } from './keyStream.js';
 
 /** One key's state, for dashboards. Holds no token and no secret. */
@@ -24,28 +25,29 @@ export interface KeySnapshot {
 
 /** Reads a stream's state at `now`. */
 export function snapshotOf(stream: KeyStream, now: number): KeySnapshot {
+  const { key, stats } = stream;
   const expires = stream.current?.expiresOnTimestamp;
-  const error = stream.lastError;
+  const error = stats.lastError;
   return {
-    key: stream.key.label,
-    credential: stream.key.credential,
-    identity: stream.key.identity,
-    scopes: stream.key.scopes,
-    tenantId: stream.key.tenantId,
-    enableCae: stream.key.enableCae,
-    state: expires !== undefined && expires <= now ? 'expired' : stream.state,
+    key: key.label,
+    credential: key.credential,
+    identity: key.identity,
+    scopes: key.scopes,
+    tenantId: key.tenantId,
+    enableCae: key.enableCae,
+    state: expires !== undefined && expires <= now ? 'expired' : stats.state,
     expiresOnTimestamp: expires,
     expiresInMs: expires === undefined ? undefined : Math.max(0, expires - now),
-    nextRefreshAt: stream.nextRefreshAt,
-    acquisitions: stream.acquisitions,
-    cacheHits: stream.cacheHits,
-    failures: stream.failures,
-    subscribers: stream.subscribers,
+    nextRefreshAt: stats.nextRefreshAt,
+    acquisitions: stats.acquisitions,
+    cacheHits: stats.cacheHits,
+    failures: stats.failures,
+    subscribers: stats.subscribers,
     lastError:
       error === undefined
         ? undefined
         : {
-            code: String((error as { code?: unknown }).code ?? (error as Error).name ?? 'unknown'),
+            code: describeError(error),
             message: error instanceof Error ? error.message : String(error),
           },
   };

@@ -1,36 +1,17 @@
 import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
-import {
-  context as otelContext,
-  SpanStatusCode,
-  type Context,
-  type MeterProvider,
-  type Tracer,
-  type TracerProvider,
-} from '@opentelemetry/api';
-import {
-  defer,
-  map,
-  Observable,
-  Subject,
-  takeUntil,
-  tap,
-  type ObservableInput,
-  type SchedulerLike,
-  throwError,
-  timeout,
-} from 'rxjs';
+import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import { defer, map, Observable, Subject, takeUntil, tap, type SchedulerLike } from 'rxjs';
 import type { CacheLayer } from '../cache/cacheLayer.js';
-import { LayeredCache } from '../cache/layeredCache.js';
-import { MemoryLayer } from '../cache/memoryLayer.js';
-import { MsalCaches, type MsalCacheStore } from '../cache/msalCacheStore.js';
-import { DiskLayer } from '../cache/diskLayer.js';
-import { DiskMsalCacheStore } from '../cache/diskMsalCacheStore.js';
+import { composeCaches } from '../cache/cacheComposition.js';
+import type { LayeredCache } from '../cache/layeredCache.js';
+import type { MsalCacheStore } from '../cache/msalCacheStore.js';
 import type { PersistenceOptions } from '../cache/persistenceOptions.js';
-import { ClosedError, NetworkError } from '../errors.js';
+import { ClosedError } from '../errors.js';
 import type { TokenEvent } from '../telemetry/events.js';
 import { IdentityMetrics } from '../telemetry/metrics.js';
 import { redact } from '../telemetry/redact.js';
-import { Attr, CACHE_DEGRADED_SPAN_NAME, getTracer } from '../telemetry/tracing.js';
+import { getTracer, recordCacheDegraded } from '../telemetry/tracing.js';
+import { waitForCaller } from './callerWait.js';
 import {
   createEventLoopHold,
   defaultRandom,
@@ -38,36 +19,26 @@ import {
   type EventLoopHold,
   type RandomSource,
 } from './clock.js';
-import { firstValueWithAbort } from './firstValue.js';
-import { KeyStream } from './keyStream.js';
-import { toAccessToken } from './tokenRecord.js';
+import { CredentialRegistry, type CredentialBinding } from './credentialRegistry.js';
+import type { CredentialServices } from './credentialServices.js';
 import { EngineReadings } from './engineReadings.js';
-import {
-  instrumentedAttempt,
-  type AcquireRequest,
-  type AttemptContext,
-} from './instrumentedAttempt.js';
-
-export type { AcquireRequest };
+import { instrumentedAttempt, type AcquireRequest } from './instrumentedAttempt.js';
+import { KeyStream } from './keyStream.js';
 import {
   resolveRefreshPolicy,
   type RefreshPolicyOptions,
   type ResolvedRefreshPolicy,
 } from './refreshPolicy.js';
+import { snapshotOf, type KeySnapshot } from './snapshot.js';
 import {
   streamKeyId,
   toStreamKey,
   type CredentialIdentity,
-  type StreamKey,
   type TokenRequest,
 } from './streamKey.js';
-import { snapshotOf, type KeySnapshot } from './snapshot.js';
+import { toAccessToken } from './tokenRecord.js';
 
-/** How a credential plugs into the engine: who it is and how to acquire one token, cold. */
-export interface CredentialBinding {
-  identity: CredentialIdentity;
-  acquire(request: AcquireRequest): ObservableInput<AccessToken>;
-}
+export type { AcquireRequest, CredentialBinding };
 
 /** Options of a {@link TokenManager}; each field's default is documented. */
 export interface TokenManagerOptions extends RefreshPolicyOptions {
@@ -109,24 +80,18 @@ export const DEFAULT_KEEP_WARM_MS = 10 * 60_000;
  * telemetry around every acquisition. Credentials with the same identity share its streams.
  */
 export class TokenManager {
-  readonly scheduler: SchedulerLike;
+  /** What credentials bound to this engine may use: clock, jitter, tracer, MSAL caches. */
+  readonly services: CredentialServices;
   readonly policy: ResolvedRefreshPolicy;
-  /** The jitter source, for credentials' own retries. */
-  readonly random: RandomSource;
+  private readonly scheduler: SchedulerLike;
   private readonly keepWarmMs: number;
   private readonly hold: EventLoopHold;
   private readonly cache: LayeredCache;
   private readonly streams = new Map<string, KeyStream>();
-  /** The live instances of each identity; the first one acquires for all of them. */
-  private readonly bindings = new Map<string, CredentialBinding[]>();
+  private readonly credentials = new CredentialRegistry();
   private readonly events = new Subject<TokenEvent>();
   private readonly closed$ = new Subject<void>();
   private readonly readings = new EngineReadings();
-  private readonly identityRefs = new Map<string, string>();
-  /** MSAL's caches (accounts, refresh tokens) for the credentials on this engine. */
-  readonly msalCaches: MsalCaches;
-  /** The tracer every span of this engine and its credentials goes to. */
-  readonly tracer: Tracer;
   private readonly metrics: IdentityMetrics;
   private closed = false;
 
@@ -134,49 +99,36 @@ export class TokenManager {
   readonly events$: Observable<TokenEvent> = this.events.asObservable();
 
   constructor(options: TokenManagerOptions = {}) {
-    this.scheduler = options.scheduler ?? unrefScheduler;
-    this.random = options.random ?? defaultRandom;
+    const scheduler = options.scheduler ?? unrefScheduler;
+    this.scheduler = scheduler;
     this.policy = resolveRefreshPolicy(options);
     this.keepWarmMs = options.keepWarmMs ?? DEFAULT_KEEP_WARM_MS;
     this.hold = options.eventLoopHold ?? createEventLoopHold();
-    const warn = (message: string): void => this.degraded('disk', 'warning', message);
-    const layers = options.cacheLayers ?? this.defaultLayers(options.persistence, warn);
-    this.cache = new LayeredCache(layers, (layer, operation, error) =>
-      this.degraded(layer, operation, error instanceof Error ? error.message : String(error)),
-    );
-    this.tracer = getTracer(options.tracerProvider);
-    this.msalCaches = new MsalCaches(
-      options.msalCacheStore ??
-        (options.persistence
-          ? new DiskMsalCacheStore({ onWarning: warn, ...options.persistence })
-          : undefined),
-    );
+    const tracer = getTracer(options.tracerProvider);
+    const caches = composeCaches({
+      ...options,
+      now: () => scheduler.now(),
+      onDegraded: (layer, operation, message) => this.degraded(layer, operation, message),
+    });
+    this.cache = caches.tokens;
+    this.services = {
+      scheduler,
+      random: options.random ?? defaultRandom,
+      tracer,
+      msalCaches: caches.msal,
+    };
     this.metrics = new IdentityMetrics(
       {
-        lifetimes: () => this.readings.lifetimes(this.streams.values(), this.scheduler.now()),
+        lifetimes: () => this.readings.lifetimes(this.streams.values(), scheduler.now()),
         lookups: () => this.readings.lookups(this.streams.values()),
       },
       options.meterProvider,
     );
   }
 
-  private defaultLayers(
-    persistence: PersistenceOptions | undefined,
-    warn: (message: string) => void,
-  ): CacheLayer[] {
-    const now = (): number => this.scheduler.now();
-    const memory = new MemoryLayer({ now });
-    if (persistence === undefined) return [memory];
-    return [memory, new DiskLayer({ onWarning: warn, ...persistence, now })];
-  }
-
   /** A cache layer failed and the engine carries on without it: an event and a span say so. */
   private degraded(layer: string, operation: string, message: string): void {
-    const span = this.tracer.startSpan(CACHE_DEGRADED_SPAN_NAME, {
-      attributes: { [Attr.cacheLayer]: layer, 'azure.identity.cache.operation': operation },
-    });
-    span.setStatus({ code: SpanStatusCode.ERROR, message: redact(message) });
-    span.end();
+    recordCacheDegraded(this.services.tracer, layer, operation, message);
     this.emit({
       type: 'cache-degraded',
       layer,
@@ -191,32 +143,20 @@ export class TokenManager {
 
   /** The engine's opaque reference to an identity (`i1`, `i2`...), as events and snapshots carry it. */
   identityRef(identity: CredentialIdentity): string {
-    let ref = this.identityRefs.get(identity.id);
-    if (ref === undefined) {
-      ref = `i${this.identityRefs.size + 1}`;
-      this.identityRefs.set(identity.id, ref);
-    }
-    return ref;
+    return this.credentials.ref(identity);
   }
 
   /** Registers a credential instance; instances with the same identity share streams. */
   attach(binding: CredentialBinding): void {
-    const live = this.bindings.get(binding.identity.id);
-    if (live === undefined) this.bindings.set(binding.identity.id, [binding]);
-    else live.push(binding);
+    this.credentials.attach(binding);
   }
 
   /** Unregisters an instance; when the last one of an identity leaves, its streams close. */
   detach(binding: CredentialBinding): void {
-    const { identity } = binding;
-    const live = (this.bindings.get(identity.id) ?? []).filter((b) => b !== binding);
-    if (live.length > 0) {
-      this.bindings.set(identity.id, live);
-      return;
-    }
-    this.bindings.delete(identity.id);
+    if (!this.credentials.detach(binding)) return;
+    const prefix = `${binding.identity.id}|`;
     for (const stream of [...this.streams.values()]) {
-      if (stream.key.id.startsWith(`${identity.id}|`)) this.retire(stream, true);
+      if (stream.key.id.startsWith(prefix)) this.retire(stream, true);
     }
   }
 
@@ -251,38 +191,7 @@ export class TokenManager {
       options.claims === undefined
         ? stream.observe()
         : stream.acquireWithClaims(options.claims).pipe(map(toAccessToken));
-    return this.wait(source, options);
-  }
-
-  /**
-   * One caller's wait: in the caller's tracing context (so the acquisition span is its child),
-   * bounded by its `requestOptions.timeout`, cancelled by its `abortSignal`. None of these touch
-   * the shared acquisition. The wait holds the process alive until it settles: the retries it
-   * waits for run on unref'd timers.
-   */
-  private wait(source: Observable<AccessToken>, options: GetTokenOptions): Promise<AccessToken> {
-    const release = this.hold();
-    return this.waitFor(source, options).finally(release);
-  }
-
-  private waitFor(source: Observable<AccessToken>, options: GetTokenOptions): Promise<AccessToken> {
-    const timeoutMs = options.requestOptions?.timeout;
-    const bounded =
-      timeoutMs === undefined || timeoutMs <= 0
-        ? source
-        : source.pipe(
-            timeout({
-              first: timeoutMs,
-              scheduler: this.scheduler,
-              with: () =>
-                throwError(
-                  () => new NetworkError(`No token within the request timeout of ${timeoutMs} ms.`),
-                ),
-            }),
-          );
-    const parent = options.tracingOptions?.tracingContext as Context | undefined;
-    if (parent === undefined) return firstValueWithAbort(bounded, options.abortSignal);
-    return otelContext.with(parent, () => firstValueWithAbort(bounded, options.abortSignal));
+    return waitForCaller(source, options, this.scheduler, this.hold);
   }
 
   /** The key's token stream: a usable token at once, then every refreshed one. */
@@ -317,43 +226,36 @@ export class TokenManager {
     const id = streamKeyId(identity, request);
     let stream = this.streams.get(id);
     if (stream === undefined) {
-      stream = this.createStream(
-        toStreamKey(identity, request, this.identityRef(identity)),
-        identity,
-      );
+      if (!this.credentials.has(identity)) throw closedError();
+      stream = this.createStream(identity, request);
       this.streams.set(id, stream);
     }
     return stream;
   }
 
-  private createStream(key: StreamKey, identity: CredentialIdentity): KeyStream {
-    if (!this.bindings.has(identity.id)) throw closedError();
+  private createStream(identity: CredentialIdentity, request: TokenRequest): KeyStream {
+    const key = toStreamKey(identity, request, this.credentials.ref(identity));
+    const attempts = {
+      tracer: this.services.tracer,
+      metrics: this.metrics,
+      scheduler: this.scheduler,
+      acquirer: () => {
+        const binding = this.credentials.acquirer(identity);
+        return binding === undefined ? closedError() : (r: AcquireRequest) => binding.acquire(r);
+      },
+    };
     return new KeyStream(key, {
       scheduler: this.scheduler,
-      random: this.random,
+      random: this.services.random,
       policy: this.policy,
       keepWarmMs: this.keepWarmMs,
       cache: this.cache,
       emit: (event) => this.emit(event),
       acquire: (k, reason, claims, creator) =>
-        instrumentedAttempt(this.attemptContext(identity), k, reason, claims, creator).pipe(
-          takeUntil(this.closed$),
-        ),
+        instrumentedAttempt(attempts, k, reason, claims, creator).pipe(takeUntil(this.closed$)),
       onIdle: (stream) => this.retire(stream, false),
       closed$: this.closed$,
     });
-  }
-
-  private attemptContext(identity: CredentialIdentity): AttemptContext {
-    return {
-      tracer: this.tracer,
-      metrics: this.metrics,
-      scheduler: this.scheduler,
-      acquirer: () => {
-        const binding = this.bindings.get(identity.id)?.[0];
-        return binding === undefined ? closedError() : (request) => binding.acquire(request);
-      },
-    };
   }
 
   private retire(stream: KeyStream, close: boolean): void {

@@ -33,6 +33,20 @@ export const Attr = {
   errorType: 'error.type',
 } as const;
 
+/** A span that says a cache layer failed and the engine carried on without it. */
+export function recordCacheDegraded(
+  tracer: Tracer,
+  layer: string,
+  operation: string,
+  message: string,
+): void {
+  const span = tracer.startSpan(CACHE_DEGRADED_SPAN_NAME, {
+    attributes: { [Attr.cacheLayer]: layer, 'azure.identity.cache.operation': operation },
+  });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: redact(message) });
+  span.end();
+}
+
 /** Returns the library's tracer from the given provider, or the global one. */
 export function getTracer(provider?: TracerProvider): Tracer {
   return (provider ?? trace.getTracerProvider()).getTracer(TRACER_NAME);

@@ -294,11 +294,11 @@ describe('decideRetry', () => {
     expect(decideRetry(failure, count, NOW, policy, () => 1, fallback)).toEqual(expected);
   });
 
-  it('gives a first acquisition up at once when Retry-After asks for more than retryMaxDelayMs', () => {
-    expect(decideRetry({ transient: true, retryAfterMs: 30_000 }, 1, NOW, policy, () => 1)).toEqual(
-      { retry: true, delayMs: 30_000 },
+  it('gives a first acquisition up at once when Retry-After asks for more than a minute', () => {
+    expect(decideRetry({ transient: true, retryAfterMs: 60_000 }, 1, NOW, policy, () => 1)).toEqual(
+      { retry: true, delayMs: 60_000 },
     );
-    expect(decideRetry({ transient: true, retryAfterMs: 30_001 }, 1, NOW, policy, () => 1)).toEqual(
+    expect(decideRetry({ transient: true, retryAfterMs: 60_001 }, 1, NOW, policy, () => 1)).toEqual(
       { retry: false, afterMs: 0 },
     );
   });

@@ -108,10 +108,10 @@ export class ManagedIdentityCredential extends ReactiveCredential {
             schedule,
             count - 1,
             error.statusCode,
-            this.tokenManager.random,
+            this.services.random,
             error.retryAfterMs,
           );
-          return timer(delay, this.tokenManager.scheduler);
+          return timer(delay, this.services.scheduler);
         },
       }),
       // Retried as far as the source's policy goes: the engine must not retry the retries.
