@@ -2,6 +2,7 @@ import type { AccessToken } from '@azure/core-auth';
 import { context as otelContext, trace, type SpanContext } from '@opentelemetry/api';
 import {
   defer,
+  EMPTY,
   expand,
   filter,
   finalize,
@@ -20,6 +21,7 @@ import {
   throwError,
   timer,
   type SchedulerLike,
+  type Subscription,
 } from 'rxjs';
 import type { CacheLookup, LayeredCache } from '../cache/layeredCache.js';
 import type { MaybePromise } from '../cache/cacheLayer.js';
@@ -99,6 +101,10 @@ export class KeyStream {
   /** The last cache write, which a cross-process lock waits for before it is released. */
   private pendingWrite: MaybePromise<void> = undefined;
   private readonly closing = new Subject<void>();
+  /** The teardown scheduled after a failure nobody saw; a new subscriber cancels it. */
+  private pendingTeardown: Subscription | undefined;
+  /** Emits when this stream or its whole manager closes. */
+  private readonly ended$: Observable<void>;
   /** The span active when the stream was made; refreshes link to it. */
   private readonly creator: SpanContext | undefined = trace.getSpanContext(otelContext.active());
 
@@ -107,6 +113,7 @@ export class KeyStream {
     private readonly ctx: KeyStreamContext,
   ) {
     this.stats = new KeyStats(ctx.scheduler.now());
+    this.ended$ = merge(this.closing, ctx.closed$);
     this.tokens$ = defer(() => this.run()).pipe(
       share({
         connector: () => new ReplaySubject<TokenRecord>(1),
@@ -130,6 +137,7 @@ export class KeyStream {
   observe(): Observable<AccessToken> {
     return defer(() => {
       this.stats.subscribers++;
+      this.pendingTeardown?.unsubscribe();
       return this.tokens$.pipe(
         filter((token) => this.usable(token)),
         map(toAccessToken),
@@ -177,7 +185,8 @@ export class KeyStream {
     this.emit({ type: 'stream-opened' });
     return this.firstToken().pipe(
       expand((token) => this.next(token)),
-      takeUntil(merge(this.closing, this.ctx.closed$)),
+      takeUntil(this.ended$),
+      tap({ error: () => this.tearDownWhenIdle() }),
       finalize(() => {
         this.stats.nextRefreshAt = undefined;
         if (this.stats.state !== 'expired') this.stats.state = 'idle';
@@ -327,15 +336,28 @@ export class KeyStream {
     return throwError(() => error);
   }
 
-  /** Completes once nobody has used the key for `keepWarmMs`; then the stream tears down. */
+  /**
+   * Emits once nobody has used the key for `keepWarmMs`, after the manager has dropped the stream
+   * (the share then resets). Never outlives `close()`, and never drops a stream that has
+   * subscribers again.
+   */
   private idle$(): Observable<unknown> {
     return defer(() => {
       if (this.retired) return of(true);
       const due = this.stats.lastUsedAt + this.ctx.keepWarmMs - this.ctx.scheduler.now();
       if (due > 0) return timer(due, this.ctx.scheduler).pipe(switchMap(() => this.idle$()));
+      if (this.stats.subscribers > 0) return EMPTY;
       this.ctx.onIdle(this);
       return of(true);
-    });
+    }).pipe(takeUntil(this.ended$));
+  }
+
+  /**
+   * The stream failed with nobody subscribed (a kept-warm key whose refresh gave up): the share's
+   * pending keep-warm wait died with it, so the teardown is scheduled here.
+   */
+  private tearDownWhenIdle(): void {
+    if (this.stats.subscribers === 0) this.pendingTeardown = this.idle$().subscribe();
   }
 
   private usable(token: TokenRecord): boolean {

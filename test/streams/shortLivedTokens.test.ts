@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { AuthenticationError, TokenManager } from '../../src/index.js';
 import { FakeCredential } from '../support/fakeCredential.js';
+import { seededRandom } from '../support/seededRandom.js';
 import { VirtualClock } from '../support/virtualClock.js';
 
 /**
@@ -20,17 +21,6 @@ const busy = (): AuthenticationError =>
     errorDescription: 'AADSTS90033: A transient error has occurred.',
   });
 
-/** A seeded generator in [0, 1): the same seed, the same failures. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
-
 interface RunResult {
   calls: number;
   errors: unknown[];
@@ -44,10 +34,10 @@ interface RunResult {
 
 async function callEvery20ms(failureRate: number, seed: number): Promise<RunResult> {
   const clock = new VirtualClock();
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const manager = new TokenManager({ scheduler: clock, random });
   const credential = new FakeCredential(manager, clock, LATENCY_MS);
-  const failures = seeded(seed ^ 0x5bd1e995);
+  const failures = seededRandom(seed ^ 0x5bd1e995);
   credential.script = () =>
     failures() < failureRate ? { error: busy() } : { lifetimeMs: LIFETIME_MS };
   const result: RunResult = {
@@ -123,9 +113,9 @@ describe('20 s tokens under the default 30 s forced-refresh window', () => {
 
   it('token$ emits a new token before each one expires', async () => {
     const clock = new VirtualClock();
-    const manager = new TokenManager({ scheduler: clock, random: seeded(7) });
+    const manager = new TokenManager({ scheduler: clock, random: seededRandom(7) });
     const credential = new FakeCredential(manager, clock, LATENCY_MS);
-    const failures = seeded(11);
+    const failures = seededRandom(11);
     credential.script = () => (failures() < 0.3 ? { error: busy() } : { lifetimeMs: LIFETIME_MS });
     const seen: { at: number; expiresOnTimestamp: number }[] = [];
     const sub = credential.token$(SCOPE).subscribe({
