@@ -13,7 +13,12 @@
 // processes starting together on one key) run between the two, while the emulator is still up
 // (benchmarks/persistence.mjs).
 //
-// BENCH_SKIP (comma-separated: cached, persistence, dac) leaves sections out; by default all run.
+// Workload 7 (the token contract on real time: 20 s and 120 s tokens, with and without 30 % 503s,
+// getToken every 20 ms for 60 s, both libraries and all scenarios at once) runs after the
+// emulator has stopped, on emulators of its own (benchmarks/longRun.mjs).
+//
+// BENCH_SKIP (comma-separated: cached, persistence, longrun, dac) leaves sections out; by default
+// all run.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -21,6 +26,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../dist/esm/emulator/index.js';
+import { longRunNotes, longRunProblems, longRunRows, runLongRun } from './longRun.mjs';
 import { persistenceProblems, persistenceRows, runPersistence } from './persistence.mjs';
 import { fmt, markdownTable, median, ratio } from './stats.mjs';
 
@@ -34,7 +40,7 @@ const DAC_ANCHOR_PARALLEL = Number(process.env.BENCH_DAC_ANCHOR_PARALLEL ?? DAC_
 // Three calls, each bounded by dac.mjs itself; this only catches a child that hangs anyway.
 const DAC_ROUND_TIMEOUT_MS = 3 * DAC_BOUND_MS + 30_000;
 const DAC_CALLS = ['first', 'second', 'otherScope'];
-const SECTIONS = ['cached', 'persistence', 'dac'];
+const SECTIONS = ['cached', 'persistence', 'longrun', 'dac'];
 const SKIP = new Set(
   (process.env.BENCH_SKIP ?? '')
     .split(',')
@@ -373,11 +379,12 @@ function cachedRows(run) {
   return rows;
 }
 
-function report(run, dac, persistence) {
+function report(run, dac, persistence, longRun) {
   const rows = [
     ...(run ? cachedRows(run) : []),
     ...(dac ? dacRows(dac) : []),
     ...(persistence ? persistenceRows(persistence) : []),
+    ...(longRun ? longRunRows(longRun) : []),
   ];
   const header = ['workload / figure', '@azure/identity 4.13.0', 'reactive-identity', 'ratio'];
   return markdownTable(header, rows);
@@ -401,6 +408,8 @@ async function main() {
     await em.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  let longRun;
+  if (!SKIP.has('longrun')) longRun = await runLongRun();
   let dac;
   let dacRounds = { ours: [], anchor: [] };
   if (!SKIP.has('dac')) {
@@ -419,6 +428,7 @@ async function main() {
   const egress = [
     ...(run?.egress ?? []),
     ...(persistence?.egress ?? []),
+    ...(longRun?.egress ?? []).map((e) => ({ ...e, workload: 'long run' })),
     ...[...dacRounds.ours, ...dacRounds.anchor].flatMap((r) =>
       (r.egress ?? []).map((e) => ({ ...e, workload: `dac ${r.library} round ${r.round}` })),
     ),
@@ -438,7 +448,7 @@ async function main() {
     ),
     'reactive-identity msal-node': version('../node_modules/@azure/msal-node/package.json'),
   };
-  const table = report(run, dac?.results, persistence);
+  const table = report(run, dac?.results, persistence, longRun);
   const out = {
     date: new Date().toISOString(),
     machine,
@@ -449,6 +459,7 @@ async function main() {
     ...run,
     defaultAzureCredential: dac,
     persistence: persistence && { ...persistence, egress: undefined },
+    longRun: longRun && { ...longRun, egress: undefined },
     egress,
   };
   writeFileSync(join(here, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
@@ -476,6 +487,7 @@ async function main() {
         `${anchorPersistence.comparedWith}): ${anchorPersistence.reason}`,
     );
   }
+  if (longRun) console.log(longRunNotes(longRun));
   if (SKIP.size > 0) console.log(`skipped (BENCH_SKIP): ${[...SKIP].join(', ')}`);
   console.log(`results: benchmarks/results.json (${(out.durationMs / 1000).toFixed(1)} s)`);
   const dacProblems = !dac
@@ -497,6 +509,11 @@ async function main() {
   const pProblems = persistence ? persistenceProblems(persistence) : [];
   if (pProblems.length > 0) {
     console.error('Persistent cache workload problems:\n  ' + pProblems.join('\n  '));
+    process.exitCode = 1;
+  }
+  const lProblems = longRun ? longRunProblems({ ...longRun, egress: [] }) : [];
+  if (lProblems.length > 0) {
+    console.error('Long-run workload problems:\n  ' + lProblems.join('\n  '));
     process.exitCode = 1;
   }
   if (egress.length > 0) {
