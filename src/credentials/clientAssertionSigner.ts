@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID } from 'node:crypto';
 import type { ClientAssertionCallback } from '@azure/msal-node';
-import jwt from 'jsonwebtoken';
+import type { JWTHeaderParameters } from 'jose';
 import type { LoadedCertificate } from './clientCertificate.js';
 
 /** How long a signed client assertion is valid, as MSAL makes them. */
@@ -10,7 +10,8 @@ export const CLIENT_ASSERTION_LIFETIME_SECONDS = 600;
  * Signs a fresh client assertion for each token request: PS256 with the certificate's SHA-256
  * thumbprint (`x5t#S256`), as MSAL does, `aud` the token endpoint, `iss` = `sub` = the client id,
  * a new `jti`, and the chain in `x5c` when asked. The certificate is loaded anew for every
- * assertion, so a rotated file is used at once.
+ * assertion, so a rotated file is used at once. jose is loaded with the first assertion, not with
+ * the library.
  */
 export function certificateAssertion(
   clientId: string,
@@ -20,7 +21,7 @@ export function certificateAssertion(
   return async (config) => {
     const certificate = await load();
     const issuedAt = Math.floor(options.now() / 1000);
-    const header: jwt.JwtHeader & Record<string, unknown> = {
+    const header: JWTHeaderParameters = {
       alg: 'PS256',
       typ: 'JWT',
       'x5t#S256': Buffer.from(certificate.thumbprintSha256, 'hex').toString('base64url'),
@@ -35,10 +36,10 @@ export function certificateAssertion(
       iat: issuedAt,
       exp: issuedAt + CLIENT_ASSERTION_LIFETIME_SECONDS,
     };
-    return jwt.sign(payload, certificate.privateKey, {
-      algorithm: 'PS256',
-      header: header as jwt.JwtHeader,
-    });
+    const { SignJWT } = await import('jose');
+    return new SignJWT(payload)
+      .setProtectedHeader(header)
+      .sign(createPrivateKey(certificate.privateKey));
   };
 }
 

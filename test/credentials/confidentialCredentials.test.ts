@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwt } from 'jose';
-import jwt from 'jsonwebtoken';
-import { randomUUID, X509Certificate } from 'node:crypto';
+import { compactVerify, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
+import { createPrivateKey, randomUUID, X509Certificate } from 'node:crypto';
 import type { AccessToken } from '@azure/core-auth';
 import {
   AuthorizationCodeCredential,
@@ -111,27 +110,24 @@ async function codeFor(clientId: string, redirectUri: string): Promise<string> {
 }
 
 /** A client assertion for the certificate app, signed by the test (RS256, x5t). */
-const signAssertion = (): string =>
-  jwt.sign(
-    {
-      aud: `${em.url}/${em.tenantId}/oauth2/v2.0/token`,
-      iss: CERT_APP,
-      sub: CERT_APP,
-      jti: randomUUID(),
-    },
-    certA.keyPem,
-    {
-      algorithm: 'RS256',
-      expiresIn: 600,
-      header: {
-        alg: 'RS256',
-        x5t: Buffer.from(
-          new X509Certificate(certA.certPem).fingerprint.replace(/:/g, ''),
-          'hex',
-        ).toString('base64url'),
-      } as jwt.JwtHeader,
-    },
-  );
+const signAssertion = (): Promise<string> =>
+  new SignJWT({
+    aud: `${em.url}/${em.tenantId}/oauth2/v2.0/token`,
+    iss: CERT_APP,
+    sub: CERT_APP,
+    jti: randomUUID(),
+  })
+    .setProtectedHeader({
+      alg: 'RS256',
+      typ: 'JWT',
+      x5t: Buffer.from(
+        new X509Certificate(certA.certPem).fingerprint.replace(/:/g, ''),
+        'hex',
+      ).toString('base64url'),
+    })
+    .setIssuedAt()
+    .setExpirationTime('600s')
+    .sign(createPrivateKey(certA.keyPem));
 
 describe('ClientCertificateCredential', () => {
   it.each([
@@ -180,13 +176,13 @@ describe('ClientCertificateCredential', () => {
       await sign({ clientId: CERT_APP, tokenEndpoint }),
       await sign({ clientId: CERT_APP, tokenEndpoint }),
     ];
-    const decoded = jwt.decode(first!, { complete: true })!;
+    const decoded = { header: decodeProtectedHeader(first!), payload: decodeJwt(first!) };
     const thumbprint = Buffer.from(
       new X509Certificate(certA.certPem).fingerprint256.replace(/:/g, ''),
       'hex',
     ).toString('base64url');
     expect(decoded.header).toMatchObject({ alg: 'PS256', typ: 'JWT', 'x5t#S256': thumbprint });
-    expect((decoded.header as { x5c?: string[] }).x5c).toHaveLength(1);
+    expect(decoded.header.x5c).toHaveLength(1);
     expect(decoded.payload).toMatchObject({
       aud: tokenEndpoint,
       iss: CERT_APP,
@@ -194,9 +190,25 @@ describe('ClientCertificateCredential', () => {
       nbf: now / 1000,
       exp: now / 1000 + 600,
     });
-    expect((jwt.decode(second!) as { jti: string }).jti).not.toBe(
-      (decoded.payload as { jti: string }).jti,
-    );
+    expect(decodeJwt(second!).jti).not.toBe(decoded.payload.jti);
+    // Exactly these fields, and a PS256 signature the certificate's key verifies.
+    const leaf = new X509Certificate(certA.certPem);
+    const verified = await compactVerify(first!, leaf.publicKey, { algorithms: ['PS256'] });
+    expect(verified.protectedHeader).toEqual({
+      alg: 'PS256',
+      typ: 'JWT',
+      'x5t#S256': thumbprint,
+      x5c: [leaf.raw.toString('base64')],
+    });
+    expect(decoded.payload).toEqual({
+      aud: tokenEndpoint,
+      iss: CERT_APP,
+      sub: CERT_APP,
+      jti: expect.any(String),
+      nbf: now / 1000,
+      iat: now / 1000,
+      exp: now / 1000 + 600,
+    });
   });
 });
 
