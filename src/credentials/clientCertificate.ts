@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 import { CertificateError, CredentialUnavailableError, InvalidArgumentError } from '../errors.js';
 
 /** Where a client certificate comes from, as `@azure/identity` takes it. */
@@ -56,7 +56,7 @@ export async function loadClientCertificate(
   const text = content.toString('utf8');
   const parts = text.includes('-----BEGIN')
     ? fromPem(text, source.certificatePassword, origin)
-    : fromPkcs12(content, source.certificatePassword, origin);
+    : await fromPkcs12(content, source.certificatePassword, origin);
   return validate(parts, now, origin);
 }
 
@@ -94,8 +94,23 @@ function fromPem(text: string, password: string | undefined, origin: string): Pa
   }
 }
 
-function fromPkcs12(content: Buffer, password: string | undefined, origin: string): Parts {
-  let p12: forge.pkcs12.Pkcs12Pfx;
+/**
+ * Node's crypto cannot open a PKCS#12 file (only TLS contexts take one, without exposing what is
+ * inside), so node-forge unwraps the bags; the key and certificates it finds are then handled
+ * natively. Loaded on first use, so a process whose credentials never read a PKCS#12 file never
+ * loads node-forge.
+ */
+async function loadForge(): Promise<typeof Forge> {
+  return (await import('node-forge')).default;
+}
+
+async function fromPkcs12(
+  content: Buffer,
+  password: string | undefined,
+  origin: string,
+): Promise<Parts> {
+  const forge = await loadForge();
+  let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(
       forge.asn1.fromDer(content.toString('binary')),
@@ -109,7 +124,7 @@ function fromPkcs12(content: Buffer, password: string | undefined, origin: strin
   const bags = (type: string) => p12.getBags({ bagType: type })[type] ?? [];
   const certificates = bags(forge.pki.oids.certBag!)
     .map((bag) => bag.cert)
-    .filter((cert): cert is forge.pki.Certificate => cert !== undefined)
+    .filter((cert): cert is Forge.pki.Certificate => cert !== undefined)
     .map((cert) => forge.pki.certificateToPem(cert));
   const keyBag = [...bags(forge.pki.oids.pkcs8ShroudedKeyBag!), ...bags(forge.pki.oids.keyBag!)][0];
   if (keyBag?.key === undefined) throw new CertificateError(`${origin} holds no private key.`);
