@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import * as x509 from '@peculiar/x509';
+import forge from 'node-forge';
 import {
   certificateThumbprints,
   createCertificateAuthority,
@@ -16,8 +16,11 @@ describe('certificates', () => {
     const cert = new X509Certificate(ca.certPem);
     expect(cert.ca).toBe(true);
     expect(cert.subject).toBe('CN=test CA');
-    const usages = new x509.X509Certificate(ca.certPem).getExtension(x509.KeyUsagesExtension);
-    expect((usages?.usages ?? 0) & x509.KeyUsageFlags.keyCertSign).toBeTruthy();
+    // Node's X509Certificate does not read the keyUsage bits; forge does.
+    expect(forge.pki.certificateFromPem(ca.certPem).getExtension('keyUsage')).toMatchObject({
+      critical: true,
+      keyCertSign: true,
+    });
     expect(ca.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
     expect(cert.checkIssued(cert)).toBe(true);
   });
@@ -73,6 +76,34 @@ describe('certificates', () => {
     expect(thumbprints.x5tS256).toBe(
       Buffer.from(hex(cert.fingerprint256), 'hex').toString('base64url'),
     );
+  });
+
+  it('names the issuer as the CA encodes its subject, and identifies the CA key', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'Zoë, test CA' });
+    const caCert = new X509Certificate(ca.certPem);
+    expect(ca.subject).toBe(caCert.subject);
+    const client = new X509Certificate(
+      (await issueClientCertificate(ca, { commonName: 'José_client' })).certPem,
+    );
+    expect(client.subject).toBe('CN=José_client');
+    expect(client.issuer).toBe(caCert.subject);
+    expect(client.checkIssued(caCert)).toBe(true);
+    expect(client.verify(caCert.publicKey)).toBe(true);
+    const server = await issueServerCertificate(ca, { dnsNames: ['localhost'] });
+    expect(new X509Certificate(server.certPem).checkIssued(caCert)).toBe(true);
+    const ski = forge.pki.certificateFromPem(ca.certPem).getExtension('subjectKeyIdentifier') as {
+      subjectKeyIdentifier: string;
+    };
+    const aki = forge.pki
+      .certificateFromPem(server.certPem)
+      .getExtension('authorityKeyIdentifier') as { value: string };
+    // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] }, DER 30 16 80 14 <the 20-byte id>
+    expect(forge.util.bytesToHex(aki.value)).toBe(`30168014${ski.subjectKeyIdentifier}`);
+  });
+
+  it('leaves the global Reflect alone (no reflect-metadata)', async () => {
+    await createCertificateAuthority();
+    expect('getMetadata' in Reflect).toBe(false);
   });
 
   it('issues a client certificate signed by a CA', async () => {
