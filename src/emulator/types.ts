@@ -10,8 +10,8 @@ import type {
   FederatedTokenOptions,
   PipelinesEmulator,
   PipelinesOptions,
-} from './federation-types.js';
-import type { ManagedIdentityEmulator, ManagedIdentityOptions } from './mi-types.js';
+} from './federation/federationTypes.js';
+import type { ManagedIdentityEmulator, ManagedIdentityOptions } from './managedIdentity/miTypes.js';
 
 /** The emulator's home tenant: always known, and the default tenant of registered apps. */
 export const EMULATOR_TENANT_ID = '72f988bf-0000-4000-8000-00000000e1d0';

@@ -8,7 +8,7 @@ import {
   issueClientCertificate,
   issueServerCertificate,
 } from '../../src/emulator/index.js';
-import { get } from './helpers.js';
+import { get } from './support/helpers.js';
 
 describe('certificates', () => {
   it('creates a CA that can sign certificates', async () => {

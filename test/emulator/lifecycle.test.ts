@@ -2,7 +2,7 @@ import { Agent, request } from 'node:https';
 import type { Socket } from 'node:net';
 import { EMULATOR_TENANT_ID, EMULATOR_TEST_USER, startEmulator } from '../../src/emulator/index.js';
 import type { Emulator, RecordedRequest } from '../../src/emulator/index.js';
-import { RequestRecorder } from '../../src/emulator/recorder.js';
+import { RequestRecorder } from '../../src/emulator/http/requestRecorder.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -11,7 +11,7 @@ import {
   postForm,
   send,
   tokenPath,
-} from './helpers.js';
+} from './support/helpers.js';
 
 const OPENID_PATH = `/${EMULATOR_TENANT_ID}/v2.0/.well-known/openid-configuration`;
 
