@@ -8,7 +8,7 @@ import { requireArguments } from './credentialContext.js';
 import type { MultiTenantCredentialOptions } from './credentialOptions.js';
 import { WrappingCredential } from './wrappingCredential.js';
 import { miRequest } from './managedIdentity/miHttp.js';
-import { bodyExcerpt } from './msal/oauthResponse.js';
+import { bodyExcerpt } from './responseText.js';
 
 /** Options of {@link AzurePipelinesCredential}. */
 export type AzurePipelinesCredentialOptions = MultiTenantCredentialOptions;
@@ -87,7 +87,7 @@ export class AzurePipelinesCredential extends WrappingCredential {
     if (response.status !== 200) {
       throw new AuthenticationError(response.status, {
         error: 'oidc_token_request_failed',
-        errorDescription: `Azure Pipelines' OIDC endpoint answered ${response.status} (${trace}): ${bodyExcerpt(response.text.split(systemAccessToken).join('[REDACTED]'))}`,
+        errorDescription: `Azure Pipelines' OIDC endpoint answered ${response.status} (${trace}): ${bodyExcerpt(response.text, [systemAccessToken])}`,
       });
     }
     let token: unknown;

@@ -10,7 +10,10 @@ export interface TokenCredentialOptions extends ReactiveCredentialOptions {
   disableInstanceDiscovery?: boolean;
   /** Trust settings for the authority's TLS certificate, e.g. `{ ca: emulator.ca }`. */
   tlsOptions?: { ca?: string | string[] };
-  /** Timeout of each HTTP request, in ms. Default 30 000. */
+  /**
+   * Deadline of each HTTP request, in ms: connection, headers and body together (a body trickled
+   * a byte at a time fails with a transient `NetworkError` as a silent server does). Default 30 000.
+   */
   requestTimeoutMs?: number;
   /** The environment to read variables from. Default `process.env`. */
   env?: Environment;

@@ -289,4 +289,35 @@ describe('MsalNetworkClient', () => {
     expect(carried).toMatchObject({ code: 'ERR_INVALID_RESPONSE', transient: false });
     expect(carried?.message).toMatch(/more than 1048576 bytes/);
   });
+
+  it('ends a body trickled a byte at a time at timeoutMs with a transient NetworkError', async () => {
+    replies.push((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const drip = setInterval(() => res.write(' '), 10);
+      res.on('close', () => clearInterval(drip));
+    });
+    const { carried } = await rejection(postToken(client({ timeoutMs: 150 })));
+    expect(carried).toMatchObject({ code: 'ERR_NETWORK', transient: true });
+    expect(carried?.cause).toMatchObject({ code: 'ERR_RESPONSE_TIMEOUT' });
+    expect(carried?.message).toContain('did not complete within 150 ms');
+  });
+
+  it('maps a 2xx token body carrying an OAuth error to AuthenticationError, never echoing the secret', async () => {
+    const secret = 'client-secret-value~9f3a';
+    replies.push(
+      json(200, {
+        access_token: 'at-1',
+        expires_in: 3599,
+        error: 'server_error',
+        error_description: `client secret ${secret} is not valid`,
+      }),
+    );
+    const { carried } = await rejection(
+      postToken(client(), `grant_type=client_credentials&client_secret=${secret}`),
+    );
+    expect(carried).toMatchObject({ code: 'ERR_AUTHENTICATION_FAILED', statusCode: 200 });
+    expect((carried as AuthenticationError).errorResponse.error).toBe('server_error');
+    expect(String(carried)).toContain('client secret [REDACTED] is not valid');
+    expect(String(carried)).not.toContain(secret);
+  });
 });

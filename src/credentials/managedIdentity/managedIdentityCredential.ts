@@ -12,7 +12,13 @@ import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
 import type { TokenCredentialOptions } from '../credentialOptions.js';
 import { defaultArcKeyDirectory, readArcChallenge } from './azureArcChallenge.js';
-import { miRequest, networkCode, UNREACHABLE_CODES, type MiResponse } from './miHttp.js';
+import {
+  headerSecrets,
+  miRequest,
+  networkCode,
+  UNREACHABLE_CODES,
+  type MiResponse,
+} from './miHttp.js';
 import { parseMiResponse } from './miResponse.js';
 import { miRetryDelay } from './retryPolicy.js';
 import {
@@ -104,6 +110,8 @@ export class ManagedIdentityCredential extends ReactiveCredential {
         delay: (error: unknown, count: number) => {
           if (!(error instanceof AuthenticationError) || !schedule.retries(error.statusCode))
             return throwError(() => error);
+          // Told to wait longer than the schedule ever would: the caller hears it now.
+          if ((error.retryAfterMs ?? 0) > schedule.maxRetryAfterMs) return throwError(() => error);
           const delay = miRetryDelay(
             schedule,
             count - 1,
@@ -146,8 +154,11 @@ export class ManagedIdentityCredential extends ReactiveCredential {
         throw this.unreachable(error) ?? error;
       });
     let response = await send();
+    // What the answer must never repeat: the identity header, Arc's key.
+    const secrets = headerSecrets(spec.headers);
     if (this.source.name === 'AzureArc' && response.status === 401) {
       const key = await readArcChallenge(response, this.options.arcKeyDirectory);
+      secrets.push(key);
       response = await send({ Authorization: `Basic ${key}` });
     }
     if (response.status === 403 && /unreachable/i.test(response.text)) {
@@ -160,6 +171,7 @@ export class ManagedIdentityCredential extends ReactiveCredential {
       response,
       wallClockNow(),
       `ManagedIdentityCredential (${this.source.name})`,
+      secrets,
     );
   }
 

@@ -1,8 +1,7 @@
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { NetworkError } from '../../errors.js';
-import { flattenHeaders } from '../httpHeaders.js';
+import { exchange, NO_ANSWER_CODE, type RawResponse } from '../httpExchange.js';
 
 /** One request to a managed identity endpoint. */
 export interface MiRequest {
@@ -19,13 +18,7 @@ export interface MiRequest {
 }
 
 /** The answer, read whole (bounded). */
-export interface MiResponse {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-}
-
-const MAX_BODY_BYTES = 256 * 1024;
+export type MiResponse = RawResponse;
 
 /** Error codes that mean nothing is listening there: the source is not on this host. */
 export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
@@ -35,19 +28,26 @@ export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
   'EHOSTDOWN',
   'ENOTFOUND',
   'EAI_AGAIN',
-  'ETIMEDOUT',
+  // No answer at all before the deadline (an answer that began and stalled is not this).
+  NO_ANSWER_CODE,
 ]);
+
+// A certificate that is not the pinned one will not become it on a retry.
+const PERMANENT_CODES: ReadonlySet<string> = new Set(['ECERTPIN']);
+// Request headers whose values are secrets (App Service, Service Fabric, Machine Learning, Arc).
+const SECRET_HEADERS = /^(?:x-identity-header|secret|authorization)$/i;
 
 /**
  * Sends a request over plain HTTP or HTTPS (managed identity endpoints are mostly HTTP on the
- * host). A request that gets no answer rejects with `NetworkError` whose `cause.code` tells why.
+ * host) and reads the answer whole, within `timeoutMs` for the whole exchange. A request that gets
+ * no complete answer rejects with `NetworkError` whose `cause.code` tells why; an answer larger
+ * than `MAX_RESPONSE_BYTES` with `InvalidResponseError`.
  */
 export function miRequest(request: MiRequest): Promise<MiResponse> {
   const url = new URL(request.url);
   const options: RequestOptions & ConnectionOptions = {
     method: request.method,
     headers: request.headers,
-    timeout: request.timeoutMs,
     signal: request.signal,
   };
   if (url.protocol === 'https:') {
@@ -56,42 +56,19 @@ export function miRequest(request: MiRequest): Promise<MiResponse> {
     else options.ca = request.ca;
   }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<MiResponse>((resolve, reject) => {
-    const where = `${request.method} ${url.origin}${url.pathname}`;
-    const req = send(url, options, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-        else req.destroy(new Error(`response larger than ${MAX_BODY_BYTES} bytes`));
-      });
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: flattenHeaders(res.headers),
-          text: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
-    req.on('timeout', () =>
-      req.destroy(
-        Object.assign(new Error(`no response within ${request.timeoutMs} ms`), {
-          code: 'ETIMEDOUT',
-        }),
-      ),
-    );
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new NetworkError(`${where} failed: ${error.code ?? error.message}`, {
-          cause: error,
-          // A certificate that is not the pinned one will not become it on a retry.
-          transient: error.code !== 'ECERTPIN',
-        }),
-      ),
-    );
-    req.end(request.body);
+  return exchange(() => send(url, options), {
+    where: `${request.method} ${url.origin}${url.pathname}`,
+    timeoutMs: request.timeoutMs,
+    body: request.body,
+    permanentCodes: PERMANENT_CODES,
   });
+}
+
+/** The secret values a request's headers carry (for `Basic <key>`, the key too). */
+export function headerSecrets(headers: Record<string, string> | undefined): string[] {
+  return Object.entries(headers ?? {})
+    .filter(([name]) => SECRET_HEADERS.test(name))
+    .flatMap(([, value]) => [value, value.replace(/^(?:Basic|Bearer)\s+/i, '')]);
 }
 
 /** The error code of a failed request (`ECONNREFUSED`...), if it never got an answer. */

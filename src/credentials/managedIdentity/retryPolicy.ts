@@ -7,6 +7,11 @@ export interface RetrySchedule {
   maxRetries: number;
   initialDelayMs: number;
   maxDelayMs: number;
+  /**
+   * The longest `Retry-After` the retries honour; an answer asking for a longer wait ends them
+   * at once (with the error, which carries the wait), rather than hold the caller that long.
+   */
+  maxRetryAfterMs: number;
   /** A longer first delay for some statuses (IMDS 410 while it restarts). */
   initialDelayFor?(status: number): number | undefined;
 }
@@ -22,6 +27,7 @@ export const IMDS_RETRY: RetrySchedule = {
   maxRetries: 5,
   initialDelayMs: 800,
   maxDelayMs: 64_000,
+  maxRetryAfterMs: 64_000,
   initialDelayFor: (status) => (status === 410 ? 6_000 : undefined),
 };
 
@@ -31,6 +37,7 @@ export const HOST_RETRY: RetrySchedule = {
   maxRetries: 3,
   initialDelayMs: 1_000,
   maxDelayMs: 4_000,
+  maxRetryAfterMs: 30_000,
 };
 
 /** The delay before retry `attempt` (0-based): exponential, capped, jittered in [d/2, d], never below Retry-After. */

@@ -144,14 +144,17 @@ export abstract class MsalClient<
 
 /** Maps MSAL's result to the caller's `AccessToken`, refusing an incomplete one. */
 export function toAccessToken(result: AuthenticationResult | null): AccessToken {
-  if (result === null || !result.accessToken || !(result.expiresOn instanceof Date)) {
+  const expires = result?.expiresOn instanceof Date ? result.expiresOn.getTime() : NaN;
+  if (result === null || !result.accessToken || !Number.isFinite(expires)) {
     throw new InvalidResponseError('MSAL returned no access token or no expiry.');
   }
   const token: AccessToken = {
     token: result.accessToken,
-    expiresOnTimestamp: result.expiresOn.getTime(),
+    expiresOnTimestamp: expires,
     tokenType: result.tokenType === 'pop' ? 'pop' : 'Bearer',
   };
-  if (result.refreshOn instanceof Date) token.refreshAfterTimestamp = result.refreshOn.getTime();
+  // An invalid date (from a hint too large to be one) is no hint: NaN would schedule a refresh now.
+  const refresh = result.refreshOn instanceof Date ? result.refreshOn.getTime() : NaN;
+  if (Number.isFinite(refresh)) token.refreshAfterTimestamp = refresh;
   return token;
 }

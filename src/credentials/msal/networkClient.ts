@@ -5,17 +5,20 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from '@azure/msal-node';
-import { InvalidResponseError, NetworkError, type IdentityError } from '../../errors.js';
+import { isIdentityError, type IdentityError } from '../../errors.js';
 import { firstValueFrom, timer, type SchedulerLike } from 'rxjs';
 import { unrefScheduler, wallClockNow } from '../../streams/clock.js';
-import { flattenHeaders } from '../httpHeaders.js';
-import { bodyExcerpt, checkTokenResponse, toAuthenticationError } from './oauthResponse.js';
+import { exchange, type RawResponse } from '../httpExchange.js';
+import { readTokenEndpointAnswer } from './oauthResponse.js';
 
 /** TLS and timeout settings of the network module. */
 export interface NetworkClientOptions {
   /** Extra trusted CA certificates (PEM), e.g. the emulator's. Default: Node's store only. */
   ca?: string | string[];
-  /** Per-request timeout. Default 30 s. */
+  /**
+   * Deadline of each request, in ms: connection, headers and body together, so a body trickled a
+   * byte at a time fails as a silent server does (a transient `NetworkError`). Default 30 s.
+   */
   timeoutMs?: number;
   /** Timers (the device code `slow_down` wait). Default: the wall clock. */
   scheduler?: SchedulerLike;
@@ -24,7 +27,17 @@ export interface NetworkClientOptions {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** RFC 8628: each `slow_down` adds 5 seconds to the polling interval. */
 const SLOW_DOWN_STEP_MS = 5_000;
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Form fields of a request whose values must never come back in a message. */
+const SECRET_FORM_FIELDS = [
+  'client_secret',
+  'client_assertion',
+  'assertion',
+  'refresh_token',
+  'code',
+  'code_verifier',
+  'password',
+  'device_code',
+];
 
 const CARRIED = Symbol('reactive-identity.carriedError');
 
@@ -44,12 +57,6 @@ export function carryThroughMsal(identityError: IdentityError): AuthError {
 export function carriedError(error: unknown): IdentityError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   return (error as { [CARRIED]?: IdentityError })[CARRIED];
-}
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
 }
 
 /** MSAL's `INetworkModule` on `node:https`, with the project's TLS trust, timeouts and errors. */
@@ -72,7 +79,8 @@ export class MsalNetworkClient implements INetworkModule {
     timeout?: number,
   ): Promise<NetworkResponse<T>> {
     const raw = await this.send('GET', url, options, timeout);
-    return { status: raw.status, headers: raw.headers, body: this.parse(raw, url, false) as T };
+    const body = this.parse(raw, url, false, options?.body);
+    return { status: raw.status, headers: raw.headers, body: body as T };
   }
 
   async sendPostRequestAsync<T>(
@@ -82,7 +90,7 @@ export class MsalNetworkClient implements INetworkModule {
     const raw = await this.send('POST', url, options);
     const polling = await this.devicePolling(raw, options?.body);
     if (polling !== undefined) return polling as NetworkResponse<T>;
-    const body = this.parse(raw, url, stripQuery(url).endsWith('/token'));
+    const body = this.parse(raw, url, stripQuery(url).endsWith('/token'), options?.body);
     return { status: raw.status, headers: raw.headers, body: body as T };
   }
 
@@ -128,84 +136,48 @@ export class MsalNetworkClient implements INetworkModule {
     this.agent.destroy();
   }
 
-  private parse(raw: RawResponse, url: string, isTokenRequest: boolean): unknown {
-    const where = stripQuery(url);
-    if (raw.status < 200 || raw.status >= 300) {
-      throw carryThroughMsal(
-        toAuthenticationError(raw.status, raw.text, raw.headers, wallClockNow()),
-      );
-    }
-    let body: unknown;
+  private parse(
+    raw: RawResponse,
+    url: string,
+    isTokenRequest: boolean,
+    requestBody: string | undefined,
+  ): unknown {
     try {
-      body = JSON.parse(raw.text);
+      return readTokenEndpointAnswer(raw, {
+        where: stripQuery(url),
+        isTokenRequest,
+        now: wallClockNow(),
+        secrets: formSecrets(requestBody),
+      });
     } catch (error) {
-      throw carryThroughMsal(
-        new InvalidResponseError(
-          `${where} answered ${raw.status} with a body that is not JSON: ${bodyExcerpt(raw.text)}`,
-          { cause: error },
-        ),
-      );
-    }
-    if (!isTokenRequest) return body;
-    try {
-      return checkTokenResponse(body, where);
-    } catch (error) {
-      throw carryThroughMsal(error as IdentityError);
+      throw isIdentityError(error) ? carryThroughMsal(error) : error;
     }
   }
 
-  private send(
+  private async send(
     method: 'GET' | 'POST',
     url: string,
     options?: NetworkRequestOptions,
     timeout?: number,
   ): Promise<RawResponse> {
-    const timeoutMs = timeout ?? this.timeoutMs;
-    return new Promise<RawResponse>((resolve, reject) => {
-      const fail = (error: Error, what: string): void =>
-        reject(
-          carryThroughMsal(
-            new NetworkError(`${method} ${stripQuery(url)} failed: ${what}`, { cause: error }),
-          ),
-        );
-      const req = httpsRequest(
-        url,
-        { method, headers: options?.headers, agent: this.agent, timeout: timeoutMs },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size <= MAX_BODY_BYTES) {
-              chunks.push(chunk);
-              return;
-            }
-            // Not a network fault and not worth retrying: the answer itself is unacceptable.
-            reject(
-              carryThroughMsal(
-                new InvalidResponseError(
-                  `${method} ${stripQuery(url)} answered with more than ${MAX_BODY_BYTES} bytes.`,
-                ),
-              ),
-            );
-            req.destroy();
-          });
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: flattenHeaders(res.headers),
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-          res.on('error', (error) => fail(error, error.message));
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
-      req.on('error', (error: NodeJS.ErrnoException) => fail(error, error.code ?? error.message));
-      if (options?.body !== undefined) req.write(options.body);
-      req.end();
-    });
+    const send = () => httpsRequest(url, { method, headers: options?.headers, agent: this.agent });
+    try {
+      return await exchange(send, {
+        where: `${method} ${stripQuery(url)}`,
+        timeoutMs: timeout ?? this.timeoutMs,
+        body: options?.body,
+      });
+    } catch (error) {
+      throw carryThroughMsal(error as IdentityError);
+    }
   }
+}
+
+/** The secret values a token request's form carries. */
+function formSecrets(body: string | undefined): string[] {
+  if (body === undefined) return [];
+  const form = new URLSearchParams(body);
+  return SECRET_FORM_FIELDS.flatMap((name) => form.getAll(name));
 }
 
 function stripQuery(url: string): string {

@@ -279,6 +279,17 @@ describe('ManagedIdentityCredential retries on IMDS, on virtual time', () => {
     await until(() => result.token !== undefined, 'the token');
   });
 
+  it('fails at once, carrying the wait, when Retry-After asks for more than IMDS_RETRY ever waits', async () => {
+    const { seen, result } = await schedule(429, 1, 86_400);
+    await until(() => result.error !== undefined, 'the error');
+    expect(result.error).toMatchObject({
+      statusCode: 429,
+      transient: false,
+      retryAfterMs: 86_400_000,
+    });
+    expect(seen()).toBe(1);
+  });
+
   it('gives up after five retries with the last error, which the engine does not retry again', async () => {
     const { clock, seen, result } = await schedule(503, 100);
     await until(() => seen() === 1, 'the first request');

@@ -41,6 +41,27 @@ describe('parseMiResponse', () => {
     ['no access_token', ok({ expires_in: 10 }), 'ERR_INVALID_RESPONSE'],
     ['no expiry', ok({ access_token: 'tok' }), 'ERR_INVALID_RESPONSE'],
     [
+      'an expiry in the past',
+      ok({ access_token: 'tok', expires_on: NOW / 1000 - 60 }),
+      'ERR_INVALID_RESPONSE',
+    ],
+    ['a lifetime of 0 s', ok({ access_token: 'tok', expires_in: 0 }), 'ERR_INVALID_RESPONSE'],
+    [
+      'an expiry beyond any date',
+      ok({ access_token: 'tok', expires_on: 1e300 }),
+      'ERR_INVALID_RESPONSE',
+    ],
+    [
+      'a refresh_in of 0',
+      ok({ access_token: 'tok', expires_in: 3600, refresh_in: 0 }),
+      'ERR_INVALID_RESPONSE',
+    ],
+    [
+      'an unparseable refresh_in',
+      ok({ access_token: 'tok', expires_in: 3600, refresh_in: 'soon' }),
+      'ERR_INVALID_RESPONSE',
+    ],
+    [
       'an error status',
       {
         status: 400,
@@ -69,6 +90,29 @@ describe('parseMiResponse', () => {
     expect(error.statusCode).toBe(500);
     expect(error.retryAfterMs).toBe(3000);
     expect(error.message).not.toContain(jwt);
+  });
+
+  it.each([
+    ['the identity header, echoed', 'bad header Ih-3f9a2c71b8', ['Ih-3f9a2c71b8'], 'Ih-3f9a2c71b8'],
+    ['an opaque token, cut short', '{"access_token":"opaque-5e1d9b7a', [], 'opaque-5e1d9b7a'],
+    [
+      'a token, echoed in the description',
+      '{"access_token":"opaque-77c2","message":"opaque-77c2 expired"}',
+      [],
+      'opaque-77c2',
+    ],
+  ])('never repeats %s', (_name, text, secrets, secret) => {
+    for (const status of [200, 500]) {
+      const error = (() => {
+        try {
+          return parseMiResponse({ status, headers: {}, text }, NOW, 'IMDS', secrets);
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error).toBeInstanceOf(Error);
+      expect(String(error)).not.toContain(secret);
+    }
   });
 });
 
