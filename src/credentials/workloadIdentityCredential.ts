@@ -1,4 +1,3 @@
-import { wallClockNow } from '../streams/clock.js';
 import { ClientAssertionCredential } from './clientAssertionCredential.js';
 import type { MultiTenantCredentialOptions } from './credentialOptions.js';
 import { WrappingCredential } from './wrappingCredential.js';
@@ -40,7 +39,7 @@ export class WorkloadIdentityCredential extends WrappingCredential {
       !path && 'tokenFilePath (AZURE_FEDERATED_TOKEN_FILE)',
     ].filter((m): m is string => typeof m === 'string');
     if (tenantId && clientId && path) {
-      const file = new FederatedTokenFile(path, wallClockNow);
+      const file = new FederatedTokenFile(path, () => this.services.scheduler.now());
       this.inner = new ClientAssertionCredential(tenantId, clientId, () => file.read(), {
         ...options,
         env,
