@@ -40,61 +40,61 @@ export { ACQUIRE_SPAN_NAME, Attr as TelemetryAttributes } from './telemetry/trac
 export { MetricNames } from './telemetry/metrics.js';
 export type { LogLevel, LogSink } from './telemetry/logger.js';
 
-export { AzureAuthorityHosts } from './credentials/authorityHost.js';
+export { AzureAuthorityHosts } from './credentials/base/authorityHost.js';
 export type {
   TokenCredentialOptions,
   MultiTenantCredentialOptions,
-} from './credentials/credentialOptions.js';
-export { ClientSecretCredential } from './credentials/clientSecretCredential.js';
-export type { ClientSecretCredentialOptions } from './credentials/clientSecretCredential.js';
+} from './credentials/base/credentialOptions.js';
+export { ClientSecretCredential } from './credentials/servicePrincipal/clientSecretCredential.js';
+export type { ClientSecretCredentialOptions } from './credentials/servicePrincipal/clientSecretCredential.js';
 export {
   ChainedTokenCredential,
   CHAIN_LINK_SPAN_NAME,
-} from './credentials/chainedTokenCredential.js';
+} from './credentials/chain/chainedTokenCredential.js';
 export {
   ClientCertificateCredential,
   CertificateCredential,
-} from './credentials/clientCertificateCredential.js';
+} from './credentials/servicePrincipal/clientCertificateCredential.js';
 export type {
   ClientCertificateCredentialOptions,
   ClientCertificateCredentialPEMConfiguration,
-} from './credentials/clientCertificateCredential.js';
-export { ClientAssertionCredential } from './credentials/clientAssertionCredential.js';
-export type { ClientAssertionCredentialOptions } from './credentials/clientAssertionCredential.js';
-export { EnvironmentCredential } from './credentials/environmentCredential.js';
-export type { EnvironmentCredentialOptions } from './credentials/environmentCredential.js';
-export { OnBehalfOfCredential } from './credentials/onBehalfOfCredential.js';
-export type { OnBehalfOfCredentialOptions } from './credentials/onBehalfOfCredential.js';
-export { AuthorizationCodeCredential } from './credentials/authorizationCodeCredential.js';
-export type { AuthorizationCodeCredentialOptions } from './credentials/authorizationCodeCredential.js';
-export { DeviceCodeCredential } from './credentials/deviceCodeCredential.js';
+} from './credentials/servicePrincipal/clientCertificateCredential.js';
+export { ClientAssertionCredential } from './credentials/servicePrincipal/clientAssertionCredential.js';
+export type { ClientAssertionCredentialOptions } from './credentials/servicePrincipal/clientAssertionCredential.js';
+export { EnvironmentCredential } from './credentials/servicePrincipal/environmentCredential.js';
+export type { EnvironmentCredentialOptions } from './credentials/servicePrincipal/environmentCredential.js';
+export { OnBehalfOfCredential } from './credentials/servicePrincipal/onBehalfOfCredential.js';
+export type { OnBehalfOfCredentialOptions } from './credentials/servicePrincipal/onBehalfOfCredential.js';
+export { AuthorizationCodeCredential } from './credentials/user/authorizationCodeCredential.js';
+export type { AuthorizationCodeCredentialOptions } from './credentials/user/authorizationCodeCredential.js';
+export { DeviceCodeCredential } from './credentials/user/deviceCodeCredential.js';
 export type {
   DeviceCodeCredentialOptions,
   DeviceCodeInfo,
   DeviceCodePromptCallback,
-} from './credentials/deviceCodeCredential.js';
-export { InteractiveBrowserCredential } from './credentials/interactiveBrowserCredential.js';
+} from './credentials/user/deviceCodeCredential.js';
+export { InteractiveBrowserCredential } from './credentials/user/interactiveBrowserCredential.js';
 export type {
   InteractiveBrowserCredentialNodeOptions,
   BrowserOpener,
-} from './credentials/interactiveBrowserCredential.js';
+} from './credentials/user/interactiveBrowserCredential.js';
 export type {
   InteractiveCredentialOptions,
   AuthenticateOptions,
-} from './credentials/userCredential.js';
+} from './credentials/user/userCredential.js';
 export {
   serializeAuthenticationRecord,
   deserializeAuthenticationRecord,
-} from './credentials/authenticationRecord.js';
-export type { AuthenticationRecord } from './credentials/authenticationRecord.js';
+} from './credentials/user/authenticationRecord.js';
+export type { AuthenticationRecord } from './credentials/user/authenticationRecord.js';
 export { MemoryMsalCacheStore } from './cache/msalCacheStore.js';
 export type { MsalCacheStore } from './cache/msalCacheStore.js';
 export { ManagedIdentityCredential } from './credentials/managedIdentity/managedIdentityCredential.js';
 export type { ManagedIdentityCredentialOptions } from './credentials/managedIdentity/managedIdentityCredential.js';
-export { WorkloadIdentityCredential } from './credentials/workloadIdentityCredential.js';
-export type { WorkloadIdentityCredentialOptions } from './credentials/workloadIdentityCredential.js';
-export { AzurePipelinesCredential } from './credentials/azurePipelinesCredential.js';
-export type { AzurePipelinesCredentialOptions } from './credentials/azurePipelinesCredential.js';
+export { WorkloadIdentityCredential } from './credentials/federated/workloadIdentityCredential.js';
+export type { WorkloadIdentityCredentialOptions } from './credentials/federated/workloadIdentityCredential.js';
+export { AzurePipelinesCredential } from './credentials/federated/azurePipelinesCredential.js';
+export type { AzurePipelinesCredentialOptions } from './credentials/federated/azurePipelinesCredential.js';
 export { DEFAULT_CLI_PROCESS_TIMEOUT_MS } from './credentials/developer/developerCliCredential.js';
 export type {
   DeveloperCliCredential,
@@ -110,8 +110,8 @@ export {
   DefaultAzureCredential,
   AZURE_TOKEN_CREDENTIALS_VALUES,
   DEFAULT_MANAGED_IDENTITY_PROBE_TIMEOUT_MS,
-} from './credentials/defaultAzureCredential.js';
-export type { DefaultAzureCredentialOptions } from './credentials/defaultAzureCredential.js';
+} from './credentials/chain/defaultAzureCredential.js';
+export type { DefaultAzureCredentialOptions } from './credentials/chain/defaultAzureCredential.js';
 export type { TokenCachePersistenceOptions } from './streams/defaultTokenManager.js';
 export type { PersistenceOptions } from './cache/persistenceOptions.js';
 export { DEFAULT_CACHE_NAME } from './cache/persistenceOptions.js';

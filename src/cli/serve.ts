@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { untilAborted } from './untilAborted.js';
 import { interval, Subscription } from 'rxjs';
-import { ClientSecretCredential } from '../credentials/clientSecretCredential.js';
+import { ClientSecretCredential } from '../credentials/servicePrincipal/clientSecretCredential.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import type { Environment } from '../credentials/authorityHost.js';
+import type { Environment } from '../credentials/base/authorityHost.js';
 import {
   EnvironmentCredential,
   isEnvironmentConfigured,
-} from '../credentials/environmentCredential.js';
+} from '../credentials/servicePrincipal/environmentCredential.js';
 import type { ReactiveCredential } from '../streams/reactiveCredential.js';
 import { TokenManager } from '../streams/tokenManager.js';
 import { renderStatusTable } from './statusTable.js';

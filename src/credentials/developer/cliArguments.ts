@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors.js';
-import { checkTenantId } from '../tenantId.js';
+import { checkTenantId } from '../base/tenantId.js';
 
 // What the anchor lets through to a developer CLI: no shell metacharacters, quotes or whitespace.
 const SCOPE_PATTERN = /^[0-9a-zA-Z-_.:/]+$/;

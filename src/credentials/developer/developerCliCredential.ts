@@ -3,9 +3,9 @@ import { AbortError, AuthenticationError, CredentialUnavailableError } from '../
 import { ReactiveCredential } from '../../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
-import type { Environment } from '../authorityHost.js';
-import type { MultiTenantCredentialOptions } from '../credentialOptions.js';
-import { resolveTenant, type TenantPolicy } from '../tenantId.js';
+import type { Environment } from '../base/authorityHost.js';
+import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
+import { resolveTenant, type TenantPolicy } from '../base/tenantId.js';
 import { checkCliTenant, checkTimeout } from './cliArguments.js';
 import { sanitizeCliOutput } from './cliOutput.js';
 import { findExecutable } from './findExecutable.js';

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Environment } from '../authorityHost.js';
+import type { Environment } from '../base/authorityHost.js';
 
 const DEFAULT_PATHEXT = '.COM;.EXE;.BAT;.CMD';
 

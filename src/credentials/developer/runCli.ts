@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { InvalidArgumentError } from '../../errors.js';
-import type { Environment } from '../authorityHost.js';
+import type { Environment } from '../base/authorityHost.js';
 import { envValue } from './findExecutable.js';
 
 /** One run of a developer CLI: an absolute executable, its arguments, and the child's environment. */

@@ -10,7 +10,7 @@ import { wallClockNow } from '../../streams/clock.js';
 import { ReactiveCredential } from '../../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
-import type { TokenCredentialOptions } from '../credentialOptions.js';
+import type { TokenCredentialOptions } from '../base/credentialOptions.js';
 import { defaultArcKeyDirectory, readArcChallenge } from './azureArcChallenge.js';
 import {
   headerSecrets,

@@ -1,7 +1,7 @@
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { exchange, NO_ANSWER_CODE, type RawResponse } from '../httpExchange.js';
+import { exchange, NO_ANSWER_CODE, type RawResponse } from '../http/httpExchange.js';
 
 /** One request to a managed identity endpoint. */
 export interface MiRequest {

@@ -6,7 +6,7 @@ import {
   parseRetryAfter,
   parseSeconds,
 } from '../msal/oauthResponse.js';
-import { bodyExcerpt, bodySecrets, redactBody } from '../responseText.js';
+import { bodyExcerpt, bodySecrets, redactBody } from '../http/responseText.js';
 import type { MiResponse } from './miHttp.js';
 
 /** Tokens that live longer than this are refreshed at half their lifetime (msal-node's rule). */

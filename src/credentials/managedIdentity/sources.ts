@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { CredentialUnavailableError, InvalidArgumentError } from '../../errors.js';
-import type { Environment } from '../authorityHost.js';
+import type { Environment } from '../base/authorityHost.js';
 import { HOST_RETRY, IMDS_RETRY, type RetrySchedule } from './retryPolicy.js';
 
 /** A user-assigned identity, by one of its three ids; absent for the system-assigned one. */

@@ -8,7 +8,7 @@ import {
 import { isIdentityError, type IdentityError } from '../../errors.js';
 import { firstValueFrom, timer, type SchedulerLike } from 'rxjs';
 import { unrefScheduler, wallClockNow } from '../../streams/clock.js';
-import { exchange, type RawResponse } from '../httpExchange.js';
+import { exchange, type RawResponse } from '../http/httpExchange.js';
 import { readTokenEndpointAnswer } from './oauthResponse.js';
 
 /** TLS and timeout settings of the network module. */

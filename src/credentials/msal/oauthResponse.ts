@@ -3,8 +3,8 @@
  * library sees only typed errors and validated responses.
  */
 import { AuthenticationError, InvalidResponseError, type ErrorResponse } from '../../errors.js';
-import type { RawResponse } from '../httpExchange.js';
-import { bodyExcerpt, bodySecrets, redactBody } from '../responseText.js';
+import type { RawResponse } from '../http/httpExchange.js';
+import { bodyExcerpt, bodySecrets, redactBody } from '../http/responseText.js';
 
 export { bodyExcerpt };
 

@@ -12,7 +12,7 @@ import { detectSource, scopeToResource } from '../../../src/credentials/managedI
 import {
   FederatedTokenFile,
   FEDERATED_TOKEN_MAX_AGE_MS,
-} from '../../../src/credentials/federatedTokenFile.js';
+} from '../../../src/credentials/federated/federatedTokenFile.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import {
+  concatMap,
+  defer,
+  from,
+  map,
+  Observable,
+  of,
+  throwError,
+  type ObservableInput,
+} from 'rxjs';
+import type { Tracer } from '@opentelemetry/api';
+import { catchError, first } from 'rxjs/operators';
+import {
+  AggregateAuthenticationError,
+  CredentialUnavailableError,
+  isAuthenticationRequiredError,
+  isCredentialUnavailableError,
+} from '../../errors.js';
+import {
+  acquireUncached,
+  ReactiveCredential,
+  type ReactiveCredentialOptions,
+} from '../../streams/reactiveCredential.js';
+import type { AcquireRequest } from '../../streams/tokenManager.js';
+import { Attr, withSpan } from '../../telemetry/tracing.js';
+import { checkTenantId } from '../base/tenantId.js';
+
+/** The span around one link's attempt inside a chain. */
+export const CHAIN_LINK_SPAN_NAME = 'reactive-identity.chain_link';
+
+type Acquirer = (request: AcquireRequest) => ObservableInput<AccessToken>;
+
+/** One uncached attempt of any `TokenCredential`: ours directly, a foreign one via `getToken`. */
+export function acquirerOf(credential: TokenCredential): Acquirer {
+  if (credential instanceof ReactiveCredential)
+    return (request) => credential[acquireUncached](request);
+  return (request) =>
+    defer(async () => {
+      const token = await credential.getToken([...request.scopes], {
+        tenantId: request.tenantId,
+        claims: request.claims,
+        enableCae: request.enableCae,
+        abortSignal: request.abortSignal,
+      });
+      if (token === null)
+        throw new CredentialUnavailableError(`${credential.constructor.name} returned no token.`);
+      return token;
+    });
+}
+
+/** Whether a chain moves on to its next link after this error. */
+export function continuesChain(error: unknown): boolean {
+  return isCredentialUnavailableError(error) || isAuthenticationRequiredError(error);
+}
+
+/** One link of a chain: a name for spans and messages, its acquisition, and when to move past it. */
+export interface ChainLink {
+  name: string;
+  acquire: Acquirer;
+  continuesOn(error: unknown): boolean;
+}
+
+/** What a chain walk needs besides its links. */
+export interface ChainWalk {
+  request: AcquireRequest;
+  tracer: Tracer;
+  /** The chain's name, heading the aggregate error. */
+  name: string;
+  /** Appended to the aggregate error, e.g. where to read about troubleshooting. */
+  help?: string;
+}
+
+/**
+ * Walks `links` in the given order: the first token wins; a link whose failure `continuesOn`
+ * allows passes to the next; any other failure stops the walk with that error. When every link
+ * has passed, the walk fails with an `AggregateAuthenticationError` naming each one.
+ */
+export function walkChain(
+  links: readonly ChainLink[],
+  order: readonly number[],
+  walk: ChainWalk,
+): Observable<{ token: AccessToken; index: number }> {
+  const errors: unknown[] = [];
+  const names: string[] = [];
+  const attempt = (position: number): Observable<{ token: AccessToken; index: number }> => {
+    const index = order[position];
+    const link = index === undefined ? undefined : links[index];
+    if (link === undefined || index === undefined) {
+      return throwError(() =>
+        errors.length === 0
+          ? new CredentialUnavailableError(`${walk.name} has no credentials to try.`)
+          : new AggregateAuthenticationError(
+              errors,
+              `${walk.name} authentication failed.${walk.help ? ` ${walk.help}` : ''}`,
+              names,
+            ),
+      );
+    }
+    const attributes = { [Attr.chainLink]: link.name, [Attr.reason]: walk.request.reason };
+    return withSpan(walk.tracer, CHAIN_LINK_SPAN_NAME, attributes, () =>
+      from(link.acquire(walk.request)),
+    ).pipe(
+      first(),
+      map((token) => ({ token, index })),
+      catchError((error: unknown) => {
+        if (!link.continuesOn(error)) return throwError(() => error);
+        errors.push(error);
+        names.push(link.name);
+        return attempt(position + 1);
+      }),
+    );
+  };
+  return of(0).pipe(concatMap(attempt));
+}
+
+/**
+ * Tries its links in order and switches to the next only when a link is unavailable; any other
+ * failure stops the chain with that link's error. Caching and refresh happen once, here, for the
+ * chain's keys; the links are asked for one uncached token each time.
+ *
+ * @example
+ * ```ts
+ * const credential = new ChainedTokenCredential(new EnvironmentCredential(), new AzureCliCredential());
+ * ```
+ */
+export class ChainedTokenCredential extends ReactiveCredential {
+  private readonly links: ChainLink[];
+
+  constructor(...sources: TokenCredential[]);
+  constructor(options: ReactiveCredentialOptions, ...sources: TokenCredential[]);
+  constructor(...args: (TokenCredential | ReactiveCredentialOptions)[]) {
+    const [first, ...rest] = args;
+    const hasOptions =
+      first !== undefined && typeof (first as TokenCredential).getToken !== 'function';
+    const options = hasOptions ? (first as ReactiveCredentialOptions) : {};
+    const sources = (hasOptions ? rest : args) as TokenCredential[];
+    super(options);
+    this.links = sources.map((source) => ({
+      name: source.constructor.name,
+      acquire: acquirerOf(source),
+      continuesOn: continuesChain,
+    }));
+    const ids = sources.map((source) =>
+      source instanceof ReactiveCredential ? source.identityId : randomUUID(),
+    );
+    this.bind({
+      kind: 'ChainedTokenCredential',
+      id: `ChainedTokenCredential(${ids.join(',')})`,
+      label: `ChainedTokenCredential(${this.links.map((l) => l.name).join(',')})`,
+    });
+  }
+
+  protected override resolveRequestTenant(tenantId: string | undefined): string | undefined {
+    return tenantId === undefined ? undefined : checkTenantId(tenantId);
+  }
+
+  protected acquireToken(request: AcquireRequest): Observable<AccessToken> {
+    const order = this.links.map((_, i) => i);
+    const walk = { request, tracer: this.services.tracer, name: 'ChainedTokenCredential' };
+    return walkChain(this.links, order, walk).pipe(map(({ token }) => token));
+  }
+}

@@ -1,0 +1,260 @@
+import type { AccessToken } from '@azure/core-auth';
+import { catchError, map, type Observable, tap } from 'rxjs';
+import { InvalidArgumentError } from '../../errors.js';
+import { ReactiveCredential } from '../../streams/reactiveCredential.js';
+import type { AcquireRequest } from '../../streams/tokenManager.js';
+import { acquirerOf, continuesChain, walkChain, type ChainLink } from './chainedTokenCredential.js';
+import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
+import { AzureCliCredential } from '../developer/azureCliCredential.js';
+import { AzureDeveloperCliCredential } from '../developer/azureDeveloperCliCredential.js';
+import { AzurePowerShellCredential } from '../developer/azurePowerShellCredential.js';
+import { EnvironmentCredential } from '../servicePrincipal/environmentCredential.js';
+import {
+  InteractiveBrowserCredential,
+  type InteractiveBrowserCredentialNodeOptions,
+} from '../user/interactiveBrowserCredential.js';
+import { ManagedIdentityCredential } from '../managedIdentity/managedIdentityCredential.js';
+import { WorkloadIdentityCredential } from '../federated/workloadIdentityCredential.js';
+
+/** Options of {@link DefaultAzureCredential}, as `@azure/identity` names them. */
+export interface DefaultAzureCredentialOptions extends MultiTenantCredentialOptions {
+  /** The tenant for the developer-tool, workload identity and browser links. */
+  tenantId?: string;
+  /** A user-assigned managed identity by client id. Default: `AZURE_CLIENT_ID`. */
+  managedIdentityClientId?: string;
+  /** A user-assigned managed identity by resource id (instead of the client id). */
+  managedIdentityResourceId?: string;
+  /** The client id for workload identity. Default: `AZURE_CLIENT_ID`. */
+  workloadIdentityClientId?: string;
+  /** Timeout of each developer tool. Default 10 000 ms. */
+  processTimeoutInMs?: number;
+  /** How long the IMDS probe may take before managed identity counts as absent. Default 1 000 ms. */
+  managedIdentityProbeTimeoutMs?: number;
+  excludeEnvironmentCredential?: boolean;
+  excludeWorkloadIdentityCredential?: boolean;
+  excludeManagedIdentityCredential?: boolean;
+  excludeAzureCliCredential?: boolean;
+  excludeAzurePowerShellCredential?: boolean;
+  excludeAzureDeveloperCliCredential?: boolean;
+  /** The browser sign-in is the last link, and only when this is `false`. Default `true`. */
+  excludeInteractiveBrowserCredential?: boolean;
+  /** Options of the browser link, when it is included. */
+  interactiveBrowserOptions?: InteractiveBrowserCredentialNodeOptions;
+  /** Environment variables that must be set (and not empty); construction throws otherwise. */
+  requiredEnvVars?: string[];
+}
+
+type LinkName =
+  | 'EnvironmentCredential'
+  | 'WorkloadIdentityCredential'
+  | 'ManagedIdentityCredential'
+  | 'AzureCliCredential'
+  | 'AzurePowerShellCredential'
+  | 'AzureDeveloperCliCredential'
+  | 'InteractiveBrowserCredential';
+
+/** The links in the anchor's order; deployed ones stop the chain when refused, developer ones never do. */
+const LINKS: readonly {
+  name: LinkName;
+  deployed: boolean;
+  exclude: keyof DefaultAzureCredentialOptions;
+}[] = [
+  { name: 'EnvironmentCredential', deployed: true, exclude: 'excludeEnvironmentCredential' },
+  {
+    name: 'WorkloadIdentityCredential',
+    deployed: true,
+    exclude: 'excludeWorkloadIdentityCredential',
+  },
+  {
+    name: 'ManagedIdentityCredential',
+    deployed: true,
+    exclude: 'excludeManagedIdentityCredential',
+  },
+  { name: 'AzureCliCredential', deployed: false, exclude: 'excludeAzureCliCredential' },
+  {
+    name: 'AzurePowerShellCredential',
+    deployed: false,
+    exclude: 'excludeAzurePowerShellCredential',
+  },
+  {
+    name: 'AzureDeveloperCliCredential',
+    deployed: false,
+    exclude: 'excludeAzureDeveloperCliCredential',
+  },
+  {
+    name: 'InteractiveBrowserCredential',
+    deployed: false,
+    exclude: 'excludeInteractiveBrowserCredential',
+  },
+];
+
+/** Accepted values of `AZURE_TOKEN_CREDENTIALS`. */
+export const AZURE_TOKEN_CREDENTIALS_VALUES = ['dev', 'prod', ...LINKS.map((l) => l.name)] as const;
+
+export const DEFAULT_MANAGED_IDENTITY_PROBE_TIMEOUT_MS = 1_000;
+
+/** Where the aggregate error sends people. */
+export const TROUBLESHOOTING_HINT =
+  'To troubleshoot, see the "Troubleshooting" section of the reactive-identity README.';
+
+/**
+ * The chain that picks the right credential wherever the code runs: environment variables,
+ * workload identity and managed identity in Azure; the Azure CLI, Azure PowerShell and the Azure
+ * Developer CLI on a developer's machine; optionally the browser. `AZURE_TOKEN_CREDENTIALS`
+ * (`dev`, `prod` or one credential's name) narrows it. Developer links always pass to the next on
+ * failure; deployed ones stop the chain when they could try and were refused. Once a link has
+ * answered, later acquisitions go to it first.
+ *
+ * @example
+ * ```ts
+ * const credential = new DefaultAzureCredential();
+ * const client = new SecretClient(vaultUrl, credential);
+ * ```
+ */
+export class DefaultAzureCredential extends ReactiveCredential {
+  private readonly links: ChainLink[];
+  private readonly credentials: ReactiveCredential[];
+  private preferred: number | undefined;
+
+  constructor(options: DefaultAzureCredentialOptions = {}) {
+    super(options);
+    const env = options.env ?? process.env;
+    checkRequiredEnvVars(options.requiredEnvVars ?? [], env);
+    const selection = selectedLinks(env.AZURE_TOKEN_CREDENTIALS, options);
+    const single = selection.length === 1;
+    this.credentials = selection.map((link) =>
+      createLink(link.name, { ...options, env, tokenManager: this.tokenManager }, single),
+    );
+    this.links = selection.map((link, i) => {
+      const acquire = acquirerOf(this.credentials[i]!);
+      return { name: link.name, acquire, continuesOn: link.deployed ? continuesChain : () => true };
+    });
+    this.bind({
+      kind: 'DefaultAzureCredential',
+      id: `DefaultAzureCredential(${this.credentials.map((c) => c.identityId).join(',')})`,
+      label: `DefaultAzureCredential(${selection.map((l) => l.name).join(',')})`,
+    });
+  }
+
+  /** The link that answered last, which later acquisitions try first. */
+  get selectedCredential(): string | undefined {
+    return this.preferred === undefined ? undefined : this.links[this.preferred]?.name;
+  }
+
+  protected acquireToken(request: AcquireRequest): Observable<AccessToken> {
+    const all = this.links.map((_, i) => i);
+    const walk = {
+      request,
+      tracer: this.services.tracer,
+      name: 'DefaultAzureCredential',
+      help: TROUBLESHOOTING_HINT,
+    };
+    const remember = tap(({ index }: { token: AccessToken; index: number }) => {
+      this.preferred = index;
+    });
+    const full = walkChain(this.links, all, walk).pipe(remember);
+    if (this.preferred === undefined) return full.pipe(map(({ token }) => token));
+    // The link that answered before goes first; if it fails now, the whole chain is walked again.
+    return walkChain(this.links, [this.preferred], walk).pipe(
+      catchError(() => {
+        this.preferred = undefined;
+        return full;
+      }),
+      map(({ token }) => token),
+    );
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await Promise.all(this.credentials.map((c) => c.close()));
+  }
+}
+
+function checkRequiredEnvVars(
+  names: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): void {
+  const missing = names.filter((name) => !env[name]?.trim());
+  if (missing.length > 0) {
+    throw new InvalidArgumentError(
+      `DefaultAzureCredential: required environment variables are missing or empty: ${missing.join(', ')}.`,
+    );
+  }
+}
+
+/** The links `AZURE_TOKEN_CREDENTIALS` and the exclude options leave. */
+function selectedLinks(value: string | undefined, options: DefaultAzureCredentialOptions) {
+  const wanted = value?.trim().toLowerCase() ?? '';
+  const inScope = (link: (typeof LINKS)[number]): boolean => {
+    if (wanted === '') return true;
+    if (wanted === 'dev') return !link.deployed;
+    if (wanted === 'prod') return link.deployed;
+    return link.name.toLowerCase() === wanted;
+  };
+  if (wanted !== '' && !AZURE_TOKEN_CREDENTIALS_VALUES.some((v) => v.toLowerCase() === wanted)) {
+    throw new InvalidArgumentError(
+      `Invalid value for AZURE_TOKEN_CREDENTIALS = ${value}. Valid values are ${AZURE_TOKEN_CREDENTIALS_VALUES.map((v) => `'${v}'`).join(', ')} (case-insensitive).`,
+    );
+  }
+  return LINKS.filter((link) => {
+    const excluded = options[link.exclude] ?? link.name === 'InteractiveBrowserCredential';
+    return inScope(link) && !excluded;
+  });
+}
+
+type LinkOptions = DefaultAzureCredentialOptions & {
+  env: Readonly<Record<string, string | undefined>>;
+};
+
+function createLink(name: LinkName, options: LinkOptions, single: boolean): ReactiveCredential {
+  const common = {
+    env: options.env,
+    tokenManager: options.tokenManager,
+    authorityHost: options.authorityHost,
+    tlsOptions: options.tlsOptions,
+    loggingOptions: options.loggingOptions,
+    requestTimeoutMs: options.requestTimeoutMs,
+    additionallyAllowedTenants: options.additionallyAllowedTenants,
+  };
+  const developer = {
+    ...common,
+    tenantId: options.tenantId,
+    processTimeoutInMs: options.processTimeoutInMs,
+  };
+  switch (name) {
+    case 'EnvironmentCredential':
+      return new EnvironmentCredential(common);
+    case 'WorkloadIdentityCredential':
+      return new WorkloadIdentityCredential({
+        ...common,
+        tenantId: options.tenantId,
+        clientId: options.workloadIdentityClientId,
+      });
+    case 'ManagedIdentityCredential':
+      return new ManagedIdentityCredential({
+        ...common,
+        ...(options.managedIdentityResourceId
+          ? { resourceId: options.managedIdentityResourceId }
+          : { clientId: options.managedIdentityClientId ?? options.env.AZURE_CLIENT_ID }),
+        // Chosen on its own, managed identity is expected to be there: no probe.
+        probeImds: single
+          ? false
+          : {
+              timeoutMs:
+                options.managedIdentityProbeTimeoutMs ?? DEFAULT_MANAGED_IDENTITY_PROBE_TIMEOUT_MS,
+            },
+      });
+    case 'AzureCliCredential':
+      return new AzureCliCredential(developer);
+    case 'AzurePowerShellCredential':
+      return new AzurePowerShellCredential(developer);
+    case 'AzureDeveloperCliCredential':
+      return new AzureDeveloperCliCredential(developer);
+    case 'InteractiveBrowserCredential':
+      return new InteractiveBrowserCredential({
+        ...common,
+        tenantId: options.tenantId,
+        ...options.interactiveBrowserOptions,
+      });
+  }
+}

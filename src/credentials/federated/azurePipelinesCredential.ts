@@ -1,0 +1,106 @@
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidResponseError,
+} from '../../errors.js';
+import { ClientAssertionCredential } from '../servicePrincipal/clientAssertionCredential.js';
+import { requireArguments } from '../base/credentialContext.js';
+import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
+import { WrappingCredential } from '../base/wrappingCredential.js';
+import { miRequest } from '../managedIdentity/miHttp.js';
+import { bodyExcerpt } from '../http/responseText.js';
+
+/** Options of {@link AzurePipelinesCredential}. */
+export type AzurePipelinesCredentialOptions = MultiTenantCredentialOptions;
+
+/**
+ * Authenticates in an Azure Pipelines job through a service connection with workload identity
+ * federation: for each token request it asks the job's OIDC endpoint (`SYSTEM_OIDCREQUESTURI`) for
+ * a fresh ID token and uses it as the client assertion.
+ *
+ * @example
+ * ```ts
+ * const credential = new AzurePipelinesCredential(tenantId, clientId, serviceConnectionId, process.env.SYSTEM_ACCESSTOKEN!);
+ * ```
+ */
+export class AzurePipelinesCredential extends WrappingCredential {
+  private readonly oidcRequestUri: string | undefined;
+
+  constructor(
+    tenantId: string,
+    clientId: string,
+    serviceConnectionId: string,
+    systemAccessToken: string,
+    options: AzurePipelinesCredentialOptions = {},
+  ) {
+    const kind = 'AzurePipelinesCredential';
+    requireArguments(kind, { tenantId, clientId, serviceConnectionId, systemAccessToken });
+    super(options);
+    const env = options.env ?? process.env;
+    this.oidcRequestUri = env.SYSTEM_OIDCREQUESTURI?.trim() || undefined;
+    const getAssertion = (): Promise<string> =>
+      this.requestOidcToken(serviceConnectionId, systemAccessToken, options);
+    this.inner = new ClientAssertionCredential(tenantId, clientId, getAssertion, {
+      ...options,
+      env,
+      tokenManager: this.tokenManager,
+    });
+    this.bind({
+      kind,
+      id: [kind, tenantId, clientId, serviceConnectionId].join('|'),
+      label: `${kind}(${clientId})`,
+    });
+  }
+
+  protected unavailableMessage(): string {
+    return 'AzurePipelinesCredential is not configured.';
+  }
+
+  /** POSTs to the job's OIDC endpoint; errors carry the status, a redacted excerpt and the trace headers. */
+  private async requestOidcToken(
+    serviceConnectionId: string,
+    systemAccessToken: string,
+    options: AzurePipelinesCredentialOptions,
+  ): Promise<string> {
+    if (this.oidcRequestUri === undefined) {
+      throw new CredentialUnavailableError(
+        'AzurePipelinesCredential is unavailable: SYSTEM_OIDCREQUESTURI is not set (is this an Azure Pipelines job?).',
+      );
+    }
+    const url = new URL(this.oidcRequestUri.replace(/\/+$/, ''));
+    url.searchParams.set('api-version', '7.1');
+    url.searchParams.set('serviceConnectionId', serviceConnectionId);
+    const response = await miRequest({
+      method: 'POST',
+      url: url.toString(),
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${systemAccessToken}`,
+        'X-TFS-FedAuthRedirect': 'Suppress',
+      },
+      timeoutMs: options.requestTimeoutMs ?? 30_000,
+      ca: options.tlsOptions?.ca,
+    });
+    const trace = ['x-vss-e2eid', 'x-msedge-ref']
+      .map((h) => `${h}: ${response.headers[h] ?? '-'}`)
+      .join(', ');
+    if (response.status !== 200) {
+      throw new AuthenticationError(response.status, {
+        error: 'oidc_token_request_failed',
+        errorDescription: `Azure Pipelines' OIDC endpoint answered ${response.status} (${trace}): ${bodyExcerpt(response.text, [systemAccessToken])}`,
+      });
+    }
+    let token: unknown;
+    try {
+      token = (JSON.parse(response.text) as { oidcToken?: unknown }).oidcToken;
+    } catch {
+      token = undefined;
+    }
+    if (typeof token !== 'string' || token === '') {
+      throw new InvalidResponseError(
+        `Azure Pipelines' OIDC endpoint answered 200 without an "oidcToken" (${trace}): ${bodyExcerpt(response.text)}`,
+      );
+    }
+    return token;
+  }
+}

@@ -1,0 +1,117 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { timer } from 'rxjs';
+import { InvalidResponseError, NetworkError, type IdentityError } from '../../errors.js';
+import { unrefScheduler } from '../../streams/clock.js';
+import { flattenHeaders } from './httpHeaders.js';
+
+/** An answer read whole: what the protocol parsers look at. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** The most of a response body either HTTP client reads; beyond it the answer is refused. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** The error code of a request that got no answer at all before its deadline. */
+export const NO_ANSWER_CODE = 'ETIMEDOUT';
+/** The error code of an answer that began but did not end before its deadline. */
+export const INCOMPLETE_ANSWER_CODE = 'ERR_RESPONSE_TIMEOUT';
+
+/** How to run one exchange. */
+export interface ExchangeOptions {
+  /** `METHOD url` without the query, for messages. */
+  where: string;
+  /** The deadline of the whole exchange: connection, request, headers and body. */
+  timeoutMs: number;
+  body?: string;
+  /** Error codes of failures a retry cannot cure (a pinned certificate that does not match). */
+  permanentCodes?: ReadonlySet<string>;
+}
+
+/**
+ * Sends the request `send` creates and reads its answer whole, within `timeoutMs` for everything
+ * (a body trickled a byte at a time fails as surely as a silent server) and `MAX_RESPONSE_BYTES`.
+ * Failures are typed: no (complete) answer is a transient `NetworkError` whose `cause.code` tells
+ * why (`ETIMEDOUT` when nothing came back in time); an oversized answer is an
+ * `InvalidResponseError`, not worth retrying.
+ */
+export function exchange(
+  send: () => ClientRequest,
+  options: ExchangeOptions,
+): Promise<RawResponse> {
+  const { where, timeoutMs } = options;
+  let req: ClientRequest;
+  try {
+    req = send();
+  } catch (error) {
+    // A request Node refuses to send (a header with a line break...) will never be sent.
+    const code = (error as NodeJS.ErrnoException).code ?? 'invalid request';
+    return Promise.reject(
+      new NetworkError(`${where} could not be sent: ${code}`, { cause: error, transient: false }),
+    );
+  }
+  return new Promise<RawResponse>((resolve, reject) => {
+    let answered = false;
+    let settled = false;
+    const deadline = timer(timeoutMs, unrefScheduler).subscribe(() => {
+      const [code, what] = answered
+        ? [INCOMPLETE_ANSWER_CODE, `the answer did not complete within ${timeoutMs} ms`]
+        : [NO_ANSWER_CODE, `no answer within ${timeoutMs} ms`];
+      fail(new NetworkError(`${where} failed: ${what}`, { cause: withCode(what, code) }));
+    });
+    function fail(error: IdentityError): void {
+      if (settled) return;
+      settled = true;
+      deadline.unsubscribe();
+      reject(error);
+      req.destroy();
+    }
+    const failed = (error: NodeJS.ErrnoException): void => {
+      const code = error.code ?? error.message;
+      fail(
+        new NetworkError(`${where} failed: ${code}`, {
+          cause: error,
+          transient: !(options.permanentCodes?.has(code) ?? false),
+        }),
+      );
+    };
+    req.on('response', (res: IncomingMessage) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
+        else
+          fail(
+            new InvalidResponseError(
+              `${where} answered with more than ${MAX_RESPONSE_BYTES} bytes.`,
+            ),
+          );
+      });
+      res.on('error', failed);
+      res.on('close', () => {
+        if (!res.complete)
+          failed(withCode('the connection closed before the answer was complete', 'ECONNRESET'));
+      });
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        deadline.unsubscribe();
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: flattenHeaders(res.headers),
+          text: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+    });
+    req.on('error', failed);
+    req.end(options.body);
+  });
+}
+
+function withCode(message: string, code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code });
+}

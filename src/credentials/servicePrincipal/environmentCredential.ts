@@ -1,0 +1,96 @@
+import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
+import type { Environment } from '../base/authorityHost.js';
+import { ClientCertificateCredential } from './clientCertificateCredential.js';
+import { ClientSecretCredential } from './clientSecretCredential.js';
+import type { TokenCredentialOptions } from '../base/credentialOptions.js';
+import { WrappingCredential } from '../base/wrappingCredential.js';
+
+/** Options of {@link EnvironmentCredential}. */
+export type EnvironmentCredentialOptions = TokenCredentialOptions;
+
+/** The variables it reads, in the anchor's precedence. */
+export const EnvironmentVariables = {
+  tenantId: 'AZURE_TENANT_ID',
+  clientId: 'AZURE_CLIENT_ID',
+  clientSecret: 'AZURE_CLIENT_SECRET',
+  certificatePath: 'AZURE_CLIENT_CERTIFICATE_PATH',
+  certificatePassword: 'AZURE_CLIENT_CERTIFICATE_PASSWORD',
+  sendCertificateChain: 'AZURE_CLIENT_SEND_CERTIFICATE_CHAIN',
+  additionallyAllowedTenants: 'AZURE_ADDITIONALLY_ALLOWED_TENANTS',
+  authorityHost: 'AZURE_AUTHORITY_HOST',
+} as const;
+
+/**
+ * Authenticates a service principal configured by environment variables: `AZURE_TENANT_ID` and
+ * `AZURE_CLIENT_ID` with `AZURE_CLIENT_SECRET`, or else with `AZURE_CLIENT_CERTIFICATE_PATH`
+ * (+ `AZURE_CLIENT_CERTIFICATE_PASSWORD`, `AZURE_CLIENT_SEND_CERTIFICATE_CHAIN`). Also reads
+ * `AZURE_AUTHORITY_HOST` and `AZURE_ADDITIONALLY_ALLOWED_TENANTS` (`;`-separated). When the
+ * configuration is incomplete, `getToken` throws `CredentialUnavailableError` naming what is
+ * missing, so a chain moves on.
+ */
+export class EnvironmentCredential extends WrappingCredential {
+  private readonly missing: string;
+
+  constructor(options: EnvironmentCredentialOptions = {}) {
+    super(options);
+    const env = options.env ?? process.env;
+    this.logger = createLogger('EnvironmentCredential', {
+      level: options.loggingOptions?.logLevel ?? logLevelFromEnv(env),
+      sink: options.loggingOptions?.sink,
+    });
+    const read = (name: string): string | undefined =>
+      env[name]?.trim() ? env[name]!.trim() : undefined;
+    const tenantId = read(EnvironmentVariables.tenantId);
+    const clientId = read(EnvironmentVariables.clientId);
+    const secret = read(EnvironmentVariables.clientSecret);
+    const certificatePath = read(EnvironmentVariables.certificatePath);
+    const allowed = read(EnvironmentVariables.additionallyAllowedTenants)
+      ?.split(';')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    const innerOptions = {
+      ...options,
+      env,
+      tokenManager: this.tokenManager,
+      additionallyAllowedTenants: allowed,
+    };
+    const base = [
+      !tenantId && EnvironmentVariables.tenantId,
+      !clientId && EnvironmentVariables.clientId,
+    ].filter(Boolean);
+    if (tenantId && clientId && secret) {
+      this.inner = new ClientSecretCredential(tenantId, clientId, secret, innerOptions);
+    } else if (tenantId && clientId && certificatePath) {
+      const certificatePassword = read(EnvironmentVariables.certificatePassword);
+      this.inner = new ClientCertificateCredential(
+        tenantId,
+        clientId,
+        { certificatePath, certificatePassword },
+        innerOptions,
+      );
+    }
+    const proof =
+      secret || certificatePath
+        ? []
+        : [`${EnvironmentVariables.clientSecret} or ${EnvironmentVariables.certificatePath}`];
+    this.missing = [...base, ...proof].join(', ');
+    this.bind({
+      kind: 'EnvironmentCredential',
+      id: `EnvironmentCredential|${this.inner?.identityId ?? 'unconfigured'}`,
+      label: `EnvironmentCredential(${clientId ?? 'unconfigured'})`,
+    });
+  }
+
+  protected unavailableMessage(): string {
+    return `EnvironmentCredential is unavailable. Missing environment variables: ${this.missing}. See https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot`;
+  }
+}
+
+/** Reads the environment the way {@link EnvironmentCredential} does; for tests and tools. */
+export function isEnvironmentConfigured(env: Environment): boolean {
+  return Boolean(
+    env.AZURE_TENANT_ID &&
+    env.AZURE_CLIENT_ID &&
+    (env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH),
+  );
+}

@@ -1,0 +1,171 @@
+import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { timer, type Subscription } from 'rxjs';
+import { AbortError, InvalidArgumentError } from '../../errors.js';
+import type { AcquireRequest } from '../../streams/tokenManager.js';
+import type { MsalToken } from '../msal/msalClient.js';
+import { PublicUserCredential, type PublicUserCredentialOptions } from './userCredential.js';
+
+/** Opens a URL for the user: the system browser by default; tests and headless hosts pass their own. */
+export type BrowserOpener = (url: string) => Promise<void>;
+
+/** Options of {@link InteractiveBrowserCredential}. */
+export interface InteractiveBrowserCredentialNodeOptions extends PublicUserCredentialOptions {
+  /** `http://localhost:<port>`: the loopback port to listen on. Default: a free port. */
+  redirectUri?: string;
+  loginHint?: string;
+  domainHint?: string;
+  /** Default `select_account`, or `login` with a `loginHint`, as in `@azure/identity`. */
+  prompt?: 'login' | 'select_account' | 'consent' | 'none';
+  /** How to show the sign-in page. Default: the system browser. */
+  browser?: BrowserOpener;
+  /** How long to wait for the user. Default 5 minutes. */
+  timeoutMs?: number;
+  browserCustomizationOptions?: { successMessage?: string; errorMessage?: string };
+}
+
+export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Signs a user in through the browser: the authorization code flow with PKCE and a redirect to a
+ * loopback listener on 127.0.0.1. Cancelled by `abortSignal` or after `timeoutMs`, in which case
+ * the listener is closed and the caller gets an error. Later tokens are silent.
+ *
+ * @example
+ * ```ts
+ * const credential = new InteractiveBrowserCredential({ loginHint: 'ada@contoso.com' });
+ * ```
+ */
+export class InteractiveBrowserCredential extends PublicUserCredential {
+  private readonly options: InteractiveBrowserCredentialNodeOptions;
+  private readonly preferredPort: number | undefined;
+
+  constructor(options: InteractiveBrowserCredentialNodeOptions = {}) {
+    super('InteractiveBrowserCredential', options);
+    this.options = options;
+    this.preferredPort = loopbackPort(options.redirectUri);
+  }
+
+  protected async interact(request: AcquireRequest): Promise<MsalToken> {
+    const {
+      loginHint,
+      domainHint,
+      browser = openSystemBrowser,
+      browserCustomizationOptions,
+    } = this.options;
+    const pending = new PendingSignIn();
+    // The wait for the user starts when the page opens.
+    let timeout: Subscription | undefined;
+    const onAbort = (): void => pending.cancel('The sign-in was cancelled by the caller.');
+    request.abortSignal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.client.acquireInteractive(request, {
+        openBrowser: async (url) => {
+          if (pending.open(url)) return;
+          timeout = timer(
+            this.options.timeoutMs ?? DEFAULT_INTERACTIVE_TIMEOUT_MS,
+            this.services.scheduler,
+          ).subscribe(() => pending.cancel('The sign-in timed out.'));
+          await browser(url);
+        },
+        loginHint,
+        domainHint,
+        prompt: this.options.prompt ?? (loginHint ? 'login' : 'select_account'),
+        preferredPort: this.preferredPort,
+        successTemplate: browserCustomizationOptions?.successMessage,
+        errorTemplate: browserCustomizationOptions?.errorMessage,
+      });
+    } catch (error) {
+      if (request.abortSignal.aborted)
+        throw new AbortError('The sign-in was cancelled by the caller.');
+      throw error;
+    } finally {
+      timeout?.unsubscribe();
+      request.abortSignal.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+/**
+ * One sign-in that may be cancelled before or after its page opens. Cancelling answers MSAL's
+ * loopback listener with an error, the way the authority would: MSAL then closes the listener.
+ */
+class PendingSignIn {
+  private url: string | undefined;
+  private reason: string | undefined;
+
+  /** Records the page; returns true when the sign-in was already cancelled (and answers it). */
+  open(url: string): boolean {
+    this.url = url;
+    if (this.reason === undefined) return false;
+    void answerLoopback(url, this.reason);
+    return true;
+  }
+
+  cancel(reason: string): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    if (this.url !== undefined) void answerLoopback(this.url, reason);
+  }
+}
+
+/**
+ * The port of a loopback `redirectUri` (`http://localhost:<port>` or `http://127.0.0.1:<port>`);
+ * anything else is refused, since the sign-in answer must come back to this machine.
+ */
+function loopbackPort(redirectUri: string | undefined): number | undefined {
+  if (redirectUri === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    throw new InvalidArgumentError(
+      `InteractiveBrowserCredential: redirectUri "${redirectUri}" is not a URL.`,
+    );
+  }
+  if (url.protocol !== 'http:' || !['localhost', '127.0.0.1'].includes(url.hostname)) {
+    throw new InvalidArgumentError(
+      'InteractiveBrowserCredential: redirectUri must be a loopback address, http://localhost:<port> or http://127.0.0.1:<port>.',
+    );
+  }
+  const port = Number(url.port);
+  return Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
+/** Answers MSAL's loopback listener with an `access_denied` error for the pending state. */
+function answerLoopback(authorizeUrl: string, reason: string): Promise<void> {
+  const url = new URL(authorizeUrl);
+  const redirectUri = url.searchParams.get('redirect_uri');
+  const state = url.searchParams.get('state');
+  if (redirectUri === null || state === null) return Promise.resolve();
+  const body = new URLSearchParams({
+    error: 'access_denied',
+    error_description: reason,
+    state,
+  }).toString();
+  return new Promise((resolve) => {
+    const req = httpRequest(
+      redirectUri,
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      },
+    );
+    req.on('error', () => resolve());
+    req.end(body);
+  });
+}
+
+/** Opens the system browser without a shell. */
+export function openSystemBrowser(url: string): Promise<void> {
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+        : ['xdg-open', [url]];
+  return new Promise((resolve, reject) => {
+    execFile(command, args as string[], (error) => (error ? reject(error) : resolve()));
+  });
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { AccessToken } from '@azure/core-auth';
+import type { ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node';
+import { AuthenticationRequiredError, isAuthenticationRequiredError } from '../../errors.js';
+import { ReactiveCredential, type TokenStreamOptions } from '../../streams/reactiveCredential.js';
+import { normalizeScopes } from '../../streams/streamKey.js';
+import type { AcquireRequest } from '../../streams/tokenManager.js';
+import { toAuthenticationRecord, type AuthenticationRecord } from './authenticationRecord.js';
+import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
+import { credentialContext, type CredentialContext } from '../base/credentialContext.js';
+import type { MsalClient, MsalToken } from '../msal/msalClient.js';
+import { resolveTenant } from '../base/tenantId.js';
+import { requireArguments } from '../base/credentialContext.js';
+import { PublicClient } from '../msal/publicClient.js';
+
+/** Options of credentials that sign a user in. */
+export interface InteractiveCredentialOptions extends MultiTenantCredentialOptions {
+  /** A previous sign-in (from `authenticate()`), so tokens come silently from MSAL's cache. */
+  authenticationRecord?: AuthenticationRecord;
+  /** When no token can be had silently, throw `AuthenticationRequiredError` instead of prompting. */
+  disableAutomaticAuthentication?: boolean;
+}
+
+/** Options of `authenticate`. */
+export interface AuthenticateOptions extends TokenStreamOptions {
+  abortSignal?: AbortSignal;
+}
+
+/**
+ * The base of credentials that act for a user: silent first (MSAL's refresh token for the
+ * remembered account), then the credential's interactive step unless automatic authentication
+ * is disabled. After one sign-in, every refresh of every stream is silent.
+ */
+export abstract class UserCredential extends ReactiveCredential {
+  protected readonly context: CredentialContext;
+  protected record: AuthenticationRecord | undefined;
+  private readonly disableAutomaticAuthentication: boolean;
+
+  protected constructor(
+    kind: string,
+    tenantId: string,
+    protected readonly clientId: string,
+    options: InteractiveCredentialOptions & { secrets?: readonly string[] },
+  ) {
+    super(options);
+    this.context = credentialContext(kind, tenantId, options, options.secrets ?? []);
+    this.logger = this.context.logger;
+    this.record = options.authenticationRecord;
+    this.disableAutomaticAuthentication = options.disableAutomaticAuthentication === true;
+    // Instances share tokens only when they stand for the same signed-in account.
+    const account = this.record?.homeAccountId ?? `instance:${randomUUID()}`;
+    this.bind({
+      kind,
+      id: [kind, this.context.authorityHost, clientId, account, this.context.tenants.tenantId].join(
+        '|',
+      ),
+      label: `${kind}(${clientId})`,
+    });
+  }
+
+  /** The MSAL client that holds this credential's accounts. */
+  protected abstract get msal(): MsalClient<
+    PublicClientApplication | ConfidentialClientApplication
+  >;
+
+  /** The credential's interactive step (device code, browser, code redemption). */
+  protected abstract interact(request: AcquireRequest): Promise<MsalToken>;
+
+  /**
+   * Signs the user in interactively (even when automatic authentication is disabled) and returns
+   * the record that lets this or a new credential get tokens silently later.
+   */
+  async authenticate(
+    scopes: string | string[],
+    options: AuthenticateOptions = {},
+  ): Promise<AuthenticationRecord | undefined> {
+    const request: AcquireRequest = {
+      scopes: normalizeScopes(scopes),
+      tenantId: this.resolveRequestTenant(options.tenantId),
+      enableCae: options.enableCae === true,
+      reason: 'initial',
+      abortSignal: options.abortSignal ?? new AbortController().signal,
+    };
+    this.remember(await this.interact(request));
+    return this.record;
+  }
+
+  protected override resolveRequestTenant(tenantId: string | undefined): string {
+    return resolveTenant(this.context.tenants, tenantId);
+  }
+
+  protected async acquireToken(request: AcquireRequest): Promise<AccessToken> {
+    if (this.record !== undefined) {
+      try {
+        return (await this.msal.acquireSilent(request, this.record.homeAccountId)).token;
+      } catch (error) {
+        if (!isAuthenticationRequiredError(error) || this.disableAutomaticAuthentication)
+          throw error;
+      }
+    } else if (this.disableAutomaticAuthentication) {
+      throw new AuthenticationRequiredError(
+        [...request.scopes],
+        `${this.context.kind}: automatic authentication is disabled; call authenticate() first.`,
+      );
+    }
+    const result = await this.interact(request);
+    this.remember(result);
+    return result.token;
+  }
+
+  private remember(result: MsalToken): void {
+    if (result.account !== null) {
+      this.record = toAuthenticationRecord(
+        result.account,
+        this.clientId,
+        this.context.authorityHost,
+      );
+    }
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    this.context.network.close();
+  }
+}
+
+/** The Azure CLI's public client id, the anchor's default for user flows. */
+export const DEVELOPER_SIGN_ON_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
+
+/** Options of user credentials that are public clients (device code, browser). */
+export interface PublicUserCredentialOptions extends InteractiveCredentialOptions {
+  /** Default `organizations` (or the record's tenant). */
+  tenantId?: string;
+  /** Default: the Azure CLI's public client id, as in `@azure/identity`. */
+  clientId?: string;
+}
+
+/** The base of user credentials that sign in as a public client application. */
+export abstract class PublicUserCredential extends UserCredential {
+  protected readonly client: PublicClient;
+
+  protected constructor(kind: string, options: PublicUserCredentialOptions) {
+    if (options.clientId !== undefined) requireArguments(kind, { clientId: options.clientId });
+    const clientId = options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID;
+    const tenantId = options.tenantId ?? options.authenticationRecord?.tenantId ?? 'organizations';
+    super(kind, tenantId, clientId, options);
+    const { authorityHost, network, logger } = this.context;
+    this.client = new PublicClient({
+      clientId,
+      authorityHost,
+      network,
+      logger,
+      secrets: [],
+      caches: this.services.msalCaches,
+    });
+  }
+
+  protected get msal(): PublicClient {
+    return this.client;
+  }
+}
