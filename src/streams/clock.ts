@@ -81,6 +81,3 @@ export const unrefScheduler: SchedulerLike = {
     return new UnrefAction<T>(work).schedule(state, delay);
   },
 };
-
-/** The wall clock in ms, for the few places outside the engine that stamp real time. */
-export const wallClockNow = (): number => Date.now();

@@ -1,3 +1,4 @@
+import type { CredentialServices } from '../../streams/credentialServices.js';
 import { ReactiveCredential } from '../../streams/reactiveCredential.js';
 import type { MultiTenantCredentialOptions } from './credentialOptions.js';
 import { credentialContext, type CredentialContext } from './credentialContext.js';
@@ -14,6 +15,8 @@ export abstract class ConfidentialCredential extends ReactiveCredential {
   protected readonly client: ConfidentialClient;
 
   /**
+   * @param proof - how the application proves itself; a function when it needs the engine's
+   *   services (a certificate assertion stamps the engine's time)
    * @param material - what makes this configuration's tokens its own (a secret, a certificate
    *   path); fingerprinted one way into the engine key, never stored.
    */
@@ -21,14 +24,20 @@ export abstract class ConfidentialCredential extends ReactiveCredential {
     kind: string,
     tenantId: string,
     clientId: string,
-    proof: ClientProof,
+    proof: ClientProof | ((services: CredentialServices) => ClientProof),
     options: MultiTenantCredentialOptions & {
       secrets: readonly string[];
       material: readonly string[];
     },
   ) {
     super(options);
-    this.context = credentialContext(kind, tenantId, options, options.secrets);
+    this.context = credentialContext(
+      kind,
+      tenantId,
+      options,
+      options.secrets,
+      this.services.scheduler,
+    );
     this.logger = this.context.logger;
     const { authorityHost, network, logger, tenants } = this.context;
     this.client = new ConfidentialClient(
@@ -40,7 +49,7 @@ export abstract class ConfidentialCredential extends ReactiveCredential {
         secrets: options.secrets,
         caches: this.services.msalCaches,
       },
-      proof,
+      typeof proof === 'function' ? proof(this.services) : proof,
     );
     this.bind({
       kind,

@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import { CredentialUnavailableError } from '../../errors.js';
 import { createLogger, logLevelFromEnv, type IdentityLogger } from '../../telemetry/logger.js';
 import { resolveAuthorityHost, type Environment } from './authorityHost.js';
@@ -35,6 +36,7 @@ export function credentialContext(
   tenantId: string,
   options: MultiTenantCredentialOptions,
   secrets: readonly string[],
+  scheduler: SchedulerLike,
 ): CredentialContext {
   const env = options.env ?? process.env;
   const authorityHost = resolveAuthorityHost(options.authorityHost, env);
@@ -51,6 +53,7 @@ export function credentialContext(
   const network = new MsalNetworkClient({
     ca: options.tlsOptions?.ca,
     timeoutMs: options.requestTimeoutMs,
+    scheduler,
   });
   return { kind, env, authorityHost, logger, network, tenants };
 }

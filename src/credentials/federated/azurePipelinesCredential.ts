@@ -7,7 +7,7 @@ import { ClientAssertionCredential } from '../servicePrincipal/clientAssertionCr
 import { requireArguments } from '../base/credentialContext.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
 import { WrappingCredential } from '../base/wrappingCredential.js';
-import { miRequest } from '../managedIdentity/miHttp.js';
+import { httpRequest } from '../http/httpRequest.js';
 import { bodyExcerpt } from '../http/responseText.js';
 
 /** Options of {@link AzurePipelinesCredential}. */
@@ -70,9 +70,9 @@ export class AzurePipelinesCredential extends WrappingCredential {
     const url = new URL(this.oidcRequestUri.replace(/\/+$/, ''));
     url.searchParams.set('api-version', '7.1');
     url.searchParams.set('serviceConnectionId', serviceConnectionId);
-    const response = await miRequest({
+    const response = await httpRequest({
       method: 'POST',
-      url: url.toString(),
+      url,
       headers: {
         'Content-Type': 'application/json',
         Authorization: `Bearer ${systemAccessToken}`,

@@ -6,7 +6,6 @@ import {
   InvalidArgumentError,
   NetworkError,
 } from '../../errors.js';
-import { wallClockNow } from '../../streams/clock.js';
 import { ReactiveCredential } from '../../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
@@ -169,7 +168,7 @@ export class ManagedIdentityCredential extends ReactiveCredential {
     }
     return parseMiResponse(
       response,
-      wallClockNow(),
+      this.services.scheduler.now(),
       `ManagedIdentityCredential (${this.source.name})`,
       secrets,
     );

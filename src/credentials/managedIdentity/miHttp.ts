@@ -1,7 +1,5 @@
-import { request as httpRequest, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { exchange, NO_ANSWER_CODE, type RawResponse } from '../http/httpExchange.js';
+import { httpRequest, NO_ANSWER_CODE, type RawResponse } from '../http/httpRequest.js';
+import { CERTIFICATE_PIN_CODE, pinnedAgent } from '../http/pinnedAgent.js';
 
 /** One request to a managed identity endpoint. */
 export interface MiRequest {
@@ -33,7 +31,7 @@ export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
 ]);
 
 // A certificate that is not the pinned one will not become it on a retry.
-const PERMANENT_CODES: ReadonlySet<string> = new Set(['ECERTPIN']);
+const PERMANENT_CODES: ReadonlySet<string> = new Set([CERTIFICATE_PIN_CODE]);
 // Request headers whose values are secrets (App Service, Service Fabric, Machine Learning, Arc).
 const SECRET_HEADERS = /^(?:x-identity-header|secret|authorization)$/i;
 
@@ -44,22 +42,10 @@ const SECRET_HEADERS = /^(?:x-identity-header|secret|authorization)$/i;
  * than `MAX_RESPONSE_BYTES` with `InvalidResponseError`.
  */
 export function miRequest(request: MiRequest): Promise<MiResponse> {
-  const url = new URL(request.url);
-  const options: RequestOptions & ConnectionOptions = {
-    method: request.method,
-    headers: request.headers,
-    signal: request.signal,
-  };
-  if (url.protocol === 'https:') {
-    if (request.pinnedThumbprint !== undefined)
-      options.agent = pinnedAgent(request.pinnedThumbprint);
-    else options.ca = request.ca;
-  }
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return exchange(() => send(url, options), {
-    where: `${request.method} ${url.origin}${url.pathname}`,
-    timeoutMs: request.timeoutMs,
-    body: request.body,
+  const { pinnedThumbprint, ...rest } = request;
+  return httpRequest({
+    ...rest,
+    agent: pinnedThumbprint === undefined ? undefined : pinnedAgent(pinnedThumbprint),
     permanentCodes: PERMANENT_CODES,
   });
 }
@@ -75,38 +61,4 @@ export function headerSecrets(headers: Record<string, string> | undefined): stri
 export function networkCode(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
   return typeof cause?.code === 'string' ? cause.code : undefined;
-}
-
-/**
- * An agent that accepts only the server certificate with the given thumbprint (Service Fabric's
- * self-signed endpoint), checked before a byte of the request, and its secret, is sent.
- */
-function pinnedAgent(thumbprint: string): HttpsAgent {
-  const expected = thumbprint.replace(/:/g, '').toUpperCase();
-  const agent = new HttpsAgent({ keepAlive: false });
-  agent.createConnection = ((
-    options: ConnectionOptions,
-    done: (error: Error | null, socket?: TLSSocket) => void,
-  ) => {
-    const socket = tlsConnect({ ...options, rejectUnauthorized: false });
-    socket.once('secureConnect', () => {
-      const cert = socket.getPeerCertificate();
-      const actual = [cert.fingerprint, cert.fingerprint256].map((f) =>
-        f?.replace(/:/g, '').toUpperCase(),
-      );
-      if (actual.includes(expected)) done(null, socket);
-      else {
-        socket.destroy();
-        done(
-          Object.assign(
-            new Error('the server certificate does not match IDENTITY_SERVER_THUMBPRINT'),
-            { code: 'ECERTPIN' },
-          ),
-        );
-      }
-    });
-    socket.once('error', (error) => done(error));
-    return undefined;
-  }) as unknown as HttpsAgent['createConnection'];
-  return agent;
 }

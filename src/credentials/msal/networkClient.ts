@@ -1,4 +1,4 @@
-import { Agent, request as httpsRequest } from 'node:https';
+import { Agent } from 'node:https';
 import {
   AuthError,
   type INetworkModule,
@@ -7,8 +7,8 @@ import {
 } from '@azure/msal-node';
 import { isIdentityError, type IdentityError } from '../../errors.js';
 import { firstValueFrom, timer, type SchedulerLike } from 'rxjs';
-import { unrefScheduler, wallClockNow } from '../../streams/clock.js';
-import { exchange, type RawResponse } from '../http/httpExchange.js';
+import { unrefScheduler } from '../../streams/clock.js';
+import { httpRequest, type RawResponse } from '../http/httpRequest.js';
 import { readTokenEndpointAnswer } from './oauthResponse.js';
 
 /** TLS and timeout settings of the network module. */
@@ -146,7 +146,7 @@ export class MsalNetworkClient implements INetworkModule {
       return readTokenEndpointAnswer(raw, {
         where: stripQuery(url),
         isTokenRequest,
-        now: wallClockNow(),
+        now: this.scheduler.now(),
         secrets: formSecrets(requestBody),
       });
     } catch (error) {
@@ -160,12 +160,14 @@ export class MsalNetworkClient implements INetworkModule {
     options?: NetworkRequestOptions,
     timeout?: number,
   ): Promise<RawResponse> {
-    const send = () => httpsRequest(url, { method, headers: options?.headers, agent: this.agent });
     try {
-      return await exchange(send, {
-        where: `${method} ${stripQuery(url)}`,
-        timeoutMs: timeout ?? this.timeoutMs,
+      return await httpRequest({
+        method,
+        url,
+        headers: options?.headers,
         body: options?.body,
+        timeoutMs: timeout ?? this.timeoutMs,
+        agent: this.agent,
       });
     } catch (error) {
       throw carryThroughMsal(error as IdentityError);

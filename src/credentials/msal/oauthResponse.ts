@@ -3,7 +3,7 @@
  * library sees only typed errors and validated responses.
  */
 import { AuthenticationError, InvalidResponseError, type ErrorResponse } from '../../errors.js';
-import type { RawResponse } from '../http/httpExchange.js';
+import type { RawResponse } from '../http/httpRequest.js';
 import { bodyExcerpt, bodySecrets, redactBody } from '../http/responseText.js';
 
 export { bodyExcerpt };

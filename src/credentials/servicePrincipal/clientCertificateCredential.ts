@@ -1,5 +1,6 @@
 import type { AccessToken } from '@azure/core-auth';
-import { wallClockNow } from '../../streams/clock.js';
+import type { CredentialServices } from '../../streams/credentialServices.js';
+import type { ClientProof } from '../msal/confidentialClient.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { certificateAssertion } from './clientAssertionSigner.js';
 import {
@@ -54,23 +55,19 @@ export class ClientCertificateCredential extends ConfidentialCredential {
       'certificatePath' in source
         ? ['path', source.certificatePath, password]
         : ['pem', source.certificate, password];
-    // Assertion timestamps and certificate validity are the authority's business: wall-clock time.
-    const now = wallClockNow;
-    const clientAssertion = certificateAssertion(
-      clientId,
-      () => loadClientCertificate(source, new Date(now())),
-      {
-        sendCertificateChain,
-        now,
-      },
-    );
-    super(
-      kind,
-      tenantId,
-      clientId,
-      { clientAssertion },
-      { ...options, secrets: password === '' ? [] : [password], material },
-    );
+    // Assertion timestamps and certificate validity follow the engine's clock.
+    const proof = ({ scheduler }: CredentialServices): ClientProof => ({
+      clientAssertion: certificateAssertion(
+        clientId,
+        () => loadClientCertificate(source, new Date(scheduler.now())),
+        { sendCertificateChain, now: () => scheduler.now() },
+      ),
+    });
+    super(kind, tenantId, clientId, proof, {
+      ...options,
+      secrets: password === '' ? [] : [password],
+      material,
+    });
   }
 
   protected acquireToken(request: AcquireRequest): Promise<AccessToken> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessToken } from '@azure/core-auth';
-import { wallClockNow } from '../../streams/clock.js';
+import type { CredentialServices } from '../../streams/credentialServices.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { certificateAssertion } from './clientAssertionSigner.js';
 import { loadClientCertificate } from './clientCertificate.js';
@@ -46,7 +46,7 @@ export class OnBehalfOfCredential extends ConfidentialCredential {
       clientId: options?.clientId,
       userAssertionToken: options?.userAssertionToken,
     });
-    const { proof, secrets, material } = onBehalfOfProof(kind, options, wallClockNow);
+    const { proof, secrets, material } = onBehalfOfProof(kind, options);
     super(kind, options.tenantId, options.clientId, proof, {
       ...options,
       secrets: [...secrets, options.userAssertionToken],
@@ -63,8 +63,11 @@ export class OnBehalfOfCredential extends ConfidentialCredential {
 function onBehalfOfProof(
   kind: string,
   options: OnBehalfOfCredentialOptions,
-  now: () => number,
-): { proof: ClientProof; secrets: string[]; material: string[] } {
+): {
+  proof: ClientProof | ((services: CredentialServices) => ClientProof);
+  secrets: string[];
+  material: string[];
+} {
   const ways = ['clientSecret', 'certificatePath', 'getAssertion'].filter(
     (k) =>
       k in options &&
@@ -86,17 +89,16 @@ function onBehalfOfProof(
       certificatePath: options.certificatePath,
       certificatePassword: options.certificatePassword,
     };
-    const clientAssertion = certificateAssertion(
-      options.clientId,
-      () => loadClientCertificate(source, new Date(now())),
-      {
-        sendCertificateChain: options.sendCertificateChain === true,
-        now,
-      },
-    );
+    const proof = ({ scheduler }: CredentialServices): ClientProof => ({
+      clientAssertion: certificateAssertion(
+        options.clientId,
+        () => loadClientCertificate(source, new Date(scheduler.now())),
+        { sendCertificateChain: options.sendCertificateChain === true, now: () => scheduler.now() },
+      ),
+    });
     const password = options.certificatePassword ?? '';
     return {
-      proof: { clientAssertion },
+      proof,
       secrets: password ? [password] : [],
       material: [options.certificatePath, password],
     };

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
 import { timer, type Subscription } from 'rxjs';
 import { AbortError, InvalidArgumentError } from '../../errors.js';
+import { httpRequest } from '../http/httpRequest.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import type { MsalToken } from '../msal/msalClient.js';
 import { PublicUserCredential, type PublicUserCredentialOptions } from './userCredential.js';
@@ -132,6 +132,9 @@ function loopbackPort(redirectUri: string | undefined): number | undefined {
   return Number.isInteger(port) && port > 0 ? port : undefined;
 }
 
+/** How long the answer to MSAL's own loopback listener may take. */
+const LOOPBACK_ANSWER_TIMEOUT_MS = 5_000;
+
 /** Answers MSAL's loopback listener with an `access_denied` error for the pending state. */
 function answerLoopback(authorizeUrl: string, reason: string): Promise<void> {
   const url = new URL(authorizeUrl);
@@ -143,18 +146,17 @@ function answerLoopback(authorizeUrl: string, reason: string): Promise<void> {
     error_description: reason,
     state,
   }).toString();
-  return new Promise((resolve) => {
-    const req = httpRequest(
-      redirectUri,
-      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      },
-    );
-    req.on('error', () => resolve());
-    req.end(body);
-  });
+  // Best effort: a listener that already closed needs no answer.
+  return httpRequest({
+    method: 'POST',
+    url: redirectUri,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+    timeoutMs: LOOPBACK_ANSWER_TIMEOUT_MS,
+  }).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** Opens the system browser without a shell. */

@@ -43,7 +43,13 @@ export abstract class UserCredential extends ReactiveCredential {
     options: InteractiveCredentialOptions & { secrets?: readonly string[] },
   ) {
     super(options);
-    this.context = credentialContext(kind, tenantId, options, options.secrets ?? []);
+    this.context = credentialContext(
+      kind,
+      tenantId,
+      options,
+      options.secrets ?? [],
+      this.services.scheduler,
+    );
     this.logger = this.context.logger;
     this.record = options.authenticationRecord;
     this.disableAutomaticAuthentication = options.disableAutomaticAuthentication === true;

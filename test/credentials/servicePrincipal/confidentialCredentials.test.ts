@@ -36,6 +36,10 @@ const MIN = 60_000;
 const API_REDIRECT = 'https://api.contoso.test/signin';
 
 let em: Emulator;
+let authorityNow: () => number = () => Date.now();
+afterEach(() => {
+  authorityNow = () => Date.now();
+});
 let dir: string;
 let certA: TestCertificate;
 let certB: TestCertificate;
@@ -45,6 +49,8 @@ beforeAll(async () => {
   certA = makeClientCertificate('cert A');
   certB = makeClientCertificate('cert B');
   em = await startEmulator({
+    // The authority's clock: the wall clock, or a test's virtual clock while it runs.
+    now: () => authorityNow(),
     deviceCodeIntervalSeconds: 0,
     apps: [
       { clientId: CERT_APP, certificates: [certA.certPem] },
@@ -109,7 +115,7 @@ async function codeFor(clientId: string, redirectUri: string): Promise<string> {
   return new URL((JSON.parse(res.text) as { location: string }).location).searchParams.get('code')!;
 }
 
-/** A client assertion for the certificate app, signed by the test (RS256, x5t). */
+/** A client assertion for the certificate app, signed by the test (RS256, x5t), on the authority's clock. */
 const signAssertion = (): Promise<string> =>
   new SignJWT({
     aud: `${em.url}/${em.tenantId}/oauth2/v2.0/token`,
@@ -125,8 +131,8 @@ const signAssertion = (): Promise<string> =>
         'hex',
       ).toString('base64url'),
     })
-    .setIssuedAt()
-    .setExpirationTime('600s')
+    .setIssuedAt(Math.floor(authorityNow() / 1000))
+    .setExpirationTime(Math.floor(authorityNow() / 1000) + 600)
     .sign(createPrivateKey(certA.keyPem));
 
 describe('ClientCertificateCredential', () => {
@@ -375,6 +381,8 @@ describe('token streams of every credential', () => {
     '%s refreshes its token before expiry, on virtual time',
     async (_name, make) => {
       const clock = new VirtualClock(Date.now());
+      // Assertions are stamped with the engine's (virtual) time: the authority shares that clock.
+      authorityNow = () => clock.now();
       const credential = make(manager({ scheduler: clock, keepWarmMs: 3 * 60 * MIN }));
       prompts = 0;
       const seen: AccessToken[] = [];

@@ -1,4 +1,11 @@
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import {
+  request as sendHttp,
+  type Agent,
+  type ClientRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
+import { request as sendHttps, type Agent as HttpsAgent } from 'node:https';
 import { timer } from 'rxjs';
 import { InvalidResponseError, NetworkError, type IdentityError } from '../../errors.js';
 import { unrefScheduler } from '../../streams/clock.js';
@@ -19,15 +26,54 @@ export const NO_ANSWER_CODE = 'ETIMEDOUT';
 /** The error code of an answer that began but did not end before its deadline. */
 export const INCOMPLETE_ANSWER_CODE = 'ERR_RESPONSE_TIMEOUT';
 
-/** How to run one exchange. */
-export interface ExchangeOptions {
-  /** `METHOD url` without the query, for messages. */
-  where: string;
+/** One request of a credential: to a token endpoint, a managed identity host, a loopback. */
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string | URL;
+  headers?: Record<string, string>;
+  body?: string;
   /** The deadline of the whole exchange: connection, request, headers and body. */
   timeoutMs: number;
-  body?: string;
+  /** Extra trusted CA certificates (PEM) for an https URL. Default: Node's store only. */
+  ca?: string | string[];
+  /** The connection pool to send on (keep-alive, TLS trust, a pinned certificate). */
+  agent?: Agent | HttpsAgent;
+  signal?: AbortSignal;
   /** Error codes of failures a retry cannot cure (a pinned certificate that does not match). */
   permanentCodes?: ReadonlySet<string>;
+}
+
+/** How to run one exchange. */
+interface ExchangeOptions {
+  /** `METHOD url` without the query, for messages. */
+  where: string;
+  timeoutMs: number;
+  body?: string;
+  permanentCodes?: ReadonlySet<string>;
+}
+
+/**
+ * The one way credentials speak HTTP: plain or TLS by the URL's scheme, the answer read whole
+ * within `timeoutMs` and `MAX_RESPONSE_BYTES`, failures typed (see {@link exchange}). Messages
+ * name the method and the URL without its query, never a header or a body.
+ */
+export function httpRequest(request: HttpRequest): Promise<RawResponse> {
+  const url = typeof request.url === 'string' ? new URL(request.url) : request.url;
+  const tls = url.protocol === 'https:';
+  const options: RequestOptions & { ca?: string | string[] } = {
+    method: request.method,
+    headers: request.headers,
+    signal: request.signal,
+    agent: request.agent,
+  };
+  if (tls && request.agent === undefined && request.ca !== undefined) options.ca = request.ca;
+  const send = tls ? sendHttps : sendHttp;
+  return exchange(() => send(url, options), {
+    where: `${request.method} ${url.origin}${url.pathname}`,
+    timeoutMs: request.timeoutMs,
+    body: request.body,
+    permanentCodes: request.permanentCodes,
+  });
 }
 
 /**
@@ -37,10 +83,7 @@ export interface ExchangeOptions {
  * why (`ETIMEDOUT` when nothing came back in time); an oversized answer is an
  * `InvalidResponseError`, not worth retrying.
  */
-export function exchange(
-  send: () => ClientRequest,
-  options: ExchangeOptions,
-): Promise<RawResponse> {
+function exchange(send: () => ClientRequest, options: ExchangeOptions): Promise<RawResponse> {
   const { where, timeoutMs } = options;
   let req: ClientRequest;
   try {
