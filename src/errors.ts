@@ -38,11 +38,14 @@ export interface IdentityErrorOptions {
   cause?: unknown;
   /** For transient failures: how long the authority asked us to wait (Retry-After), in ms. */
   retryAfterMs?: number;
-  /**
-   * Overrides whether the failure is worth retrying: false once a credential has already retried
-   * it as far as its own policy goes, so the engine does not retry the retries.
-   */
+  /** Overrides whether the failure is worth retrying later (default: from the status or kind). */
   transient?: boolean;
+  /**
+   * The credential already retried this failure as far as its own policy goes (managed identity's
+   * host schedules): the engine does not retry a first acquisition again. Refreshes still retry
+   * while the current token lasts.
+   */
+  retriesExhausted?: boolean;
 }
 
 /** The base of every error this library throws. */
@@ -51,10 +54,13 @@ export abstract class IdentityError extends Error {
   /** Whether retrying the same request later may succeed (429, 5xx, network failures). */
   readonly transient: boolean = false;
   readonly retryAfterMs?: number;
+  /** See {@link IdentityErrorOptions.retriesExhausted}. */
+  readonly retriesExhausted: boolean;
 
   constructor(message: string, options: IdentityErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryAfterMs = options.retryAfterMs;
+    this.retriesExhausted = options.retriesExhausted === true;
   }
 }
 

@@ -27,7 +27,12 @@ import type { CacheLookup, LayeredCache } from '../cache/layeredCache.js';
 import type { MaybePromise } from '../cache/cacheLayer.js';
 import { fromMaybe, toAccessToken, toRecord } from './tokenRecord.js';
 import { acquireAcrossProcesses } from './crossProcessAcquisition.js';
-import { describeError, InvalidResponseError, isTransientError } from '../errors.js';
+import {
+  describeError,
+  InvalidResponseError,
+  isIdentityError,
+  isTransientError,
+} from '../errors.js';
 import type { RefreshReason, TokenEvent } from '../telemetry/events.js';
 import { KeyStats } from './keyStats.js';
 import type { RandomSource } from './clock.js';
@@ -315,6 +320,7 @@ export class KeyStream {
   ): Observable<unknown> {
     const failure = {
       transient: isTransientError(error),
+      retriesExhausted: isIdentityError(error) && error.retriesExhausted,
       retryAfterMs: (error as { retryAfterMs?: number }).retryAfterMs,
     };
     const { scheduler, policy, random } = this.ctx;

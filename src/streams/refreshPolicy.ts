@@ -2,6 +2,7 @@
  * When to refresh a token, whether it may still be handed out, and how long to wait before
  * retrying a failed acquisition. Pure functions of their arguments, tested alone.
  */
+import { backoffDelay } from './backoff.js';
 import type { RandomSource } from './clock.js';
 
 /** A token as the engine keeps it: what the caller sees plus when it was obtained. */
@@ -125,9 +126,12 @@ export function retryDelay(
   retryAfterMs?: number,
   maxDelayMs = policy.retryMaxDelayMs,
 ): number {
-  const exponential = Math.min(maxDelayMs, policy.retryInitialDelayMs * 2 ** attempt);
-  const jittered = exponential / 2 + (random() * exponential) / 2;
-  return Math.max(Math.round(jittered), retryAfterMs ?? 0);
+  return backoffDelay(
+    attempt,
+    { initialDelayMs: policy.retryInitialDelayMs, maxDelayMs },
+    random,
+    retryAfterMs,
+  );
 }
 
 /** What to do after a failed attempt: retry after `delayMs`, or give up (after `afterMs`). */
@@ -135,7 +139,8 @@ export type RetryDecision = { retry: true; delayMs: number } | { retry: false; a
 
 /**
  * Decides what follows failed attempt number `count` (1-based). Without a token to fall back on
- * (a first acquisition), only transient errors are retried, `initialMaxRetries` times. With one
+ * (a first acquisition), only transient errors are retried, `initialMaxRetries` times, and not
+ * those the credential has already retried itself (`retriesExhausted`). With one
  * (a refresh), any error is retried while the token stays usable, with delays capped at a
  * twentieth of its lifetime (so a 20 s token's refresh gets many tries before it is due), but
  * never sooner than the authority's `Retry-After`: if that wait outlives the token, the stream
@@ -143,7 +148,7 @@ export type RetryDecision = { retry: true; delayMs: number } | { retry: false; a
  * `MAX_FIRST_RETRY_AFTER_MS` fails at once with the authority's error rather than hold its caller.
  */
 export function decideRetry(
-  failure: { transient: boolean; retryAfterMs?: number },
+  failure: { transient: boolean; retryAfterMs?: number; retriesExhausted?: boolean },
   count: number,
   now: number,
   policy: ResolvedRefreshPolicy,
@@ -154,6 +159,7 @@ export function decideRetry(
     const delayMs = retryDelay(count - 1, policy, random, failure.retryAfterMs);
     const retry =
       failure.transient &&
+      failure.retriesExhausted !== true &&
       count <= policy.initialMaxRetries &&
       (failure.retryAfterMs ?? 0) <= MAX_FIRST_RETRY_AFTER_MS;
     return retry ? { retry, delayMs } : { retry, afterMs: 0 };

@@ -303,6 +303,16 @@ describe('decideRetry', () => {
     );
   });
 
+  it('does not retry a first acquisition the credential has already retried itself', () => {
+    const exhausted = { transient: true, retriesExhausted: true };
+    expect(decideRetry(exhausted, 1, NOW, policy, () => 1)).toEqual({ retry: false, afterMs: 0 });
+    // A refresh still retries it while the current token lasts.
+    expect(decideRetry(exhausted, 1, NOW, policy, () => 1, token)).toEqual({
+      retry: true,
+      delayMs: 1_000,
+    });
+  });
+
   it("caps a short-lived token's refresh retries at a twentieth of its lifetime", () => {
     const short = { token: 't', expiresOnTimestamp: NOW + 10_000, obtainedAt: NOW - 10_000 };
     expect(

@@ -121,7 +121,8 @@ export class ManagedIdentityCredential extends ReactiveCredential {
           return timer(delay, this.services.scheduler);
         },
       }),
-      // Retried as far as the source's policy goes: the engine must not retry the retries.
+      // Retried as far as the source's schedule goes: the error says so, and the engine does
+      // not retry a first acquisition again (it is still transient for later refreshes).
       catchError((error: unknown) => {
         if (!(error instanceof AuthenticationError) || !error.transient)
           return throwError(() => error);
@@ -131,7 +132,7 @@ export class ManagedIdentityCredential extends ReactiveCredential {
             new AuthenticationError(statusCode, errorResponse, {
               cause: error,
               retryAfterMs,
-              transient: false,
+              retriesExhausted: true,
             }),
         );
       }),

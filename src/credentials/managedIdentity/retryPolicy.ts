@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../streams/backoff.js';
 import type { RandomSource } from '../../streams/clock.js';
 
 /** How a managed identity source retries answers that may succeed later. */
@@ -40,7 +41,7 @@ export const HOST_RETRY: RetrySchedule = {
   maxRetryAfterMs: 30_000,
 };
 
-/** The delay before retry `attempt` (0-based): exponential, capped, jittered in [d/2, d], never below Retry-After. */
+/** The delay before retry `attempt` (0-based) after an answer with `status`: the library's backoff. */
 export function miRetryDelay(
   schedule: RetrySchedule,
   attempt: number,
@@ -48,8 +49,11 @@ export function miRetryDelay(
   random: RandomSource,
   retryAfterMs?: number,
 ): number {
-  const initial = schedule.initialDelayFor?.(status) ?? schedule.initialDelayMs;
-  const exponential = Math.min(schedule.maxDelayMs, initial * 2 ** attempt);
-  const jittered = exponential / 2 + (random() * exponential) / 2;
-  return Math.max(Math.round(jittered), retryAfterMs ?? 0);
+  const initialDelayMs = schedule.initialDelayFor?.(status) ?? schedule.initialDelayMs;
+  return backoffDelay(
+    attempt,
+    { initialDelayMs, maxDelayMs: schedule.maxDelayMs },
+    random,
+    retryAfterMs,
+  );
 }

@@ -284,7 +284,7 @@ describe('ManagedIdentityCredential retries on IMDS, on virtual time', () => {
     await until(() => result.error !== undefined, 'the error');
     expect(result.error).toMatchObject({
       statusCode: 429,
-      transient: false,
+      retriesExhausted: true,
       retryAfterMs: 86_400_000,
     });
     expect(seen()).toBe(1);
@@ -298,7 +298,7 @@ describe('ManagedIdentityCredential retries on IMDS, on virtual time', () => {
       await until(() => seen() === Math.min(i + 2, 6) || result.error !== undefined, 'a retry');
     }
     await until(() => result.error !== undefined, 'the error');
-    expect(result.error).toMatchObject({ statusCode: 503, transient: false });
+    expect(result.error).toMatchObject({ statusCode: 503, retriesExhausted: true });
     expect(seen()).toBe(6);
   });
 });
