@@ -26,8 +26,8 @@ export {
   DEFAULT_RETRY_INITIAL_DELAY_MS,
   DEFAULT_RETRY_MAX_DELAY_MS,
   DEFAULT_INITIAL_MAX_RETRIES,
-} from './streams/refreshPolicy.js';
-export type { RefreshPolicyOptions } from './streams/refreshPolicy.js';
+} from './streams/policy/refreshPolicy.js';
+export type { RefreshPolicyOptions } from './streams/policy/refreshPolicy.js';
 export { unrefScheduler } from './streams/clock.js';
 export type { RandomSource } from './streams/clock.js';
 

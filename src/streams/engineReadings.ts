@@ -1,5 +1,5 @@
 import type { LifetimeReading, LookupReading } from '../telemetry/metrics.js';
-import type { KeyStream } from './keyStream.js';
+import type { KeyStream } from './key/keyStream.js';
 
 /**
  * What the observable metrics read at collection time: cache lookups per credential, layer and

@@ -1,4 +1,4 @@
-import type { KeyStream } from './keyStream.js';
+import type { KeyStream } from './key/keyStream.js';
 
 /** The streams one scopes argument leads to, without and with CAE. */
 interface Slots {

@@ -1,6 +1,6 @@
 import type { KeyState } from '../telemetry/events.js';
 import { describeError } from '../errors.js';
-import type { KeyStream } from './keyStream.js';
+import type { KeyStream } from './key/keyStream.js';
 
 /** One key's state, for dashboards. Holds no token and no secret. */
 export interface KeySnapshot {

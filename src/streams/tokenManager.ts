@@ -23,12 +23,12 @@ import { CredentialRegistry, type CredentialBinding } from './credentialRegistry
 import type { CredentialServices } from './credentialServices.js';
 import { EngineReadings } from './engineReadings.js';
 import { instrumentedAttempt, type AcquireRequest } from './instrumentedAttempt.js';
-import { KeyStream } from './keyStream.js';
+import { KeyStream } from './key/keyStream.js';
 import {
   resolveRefreshPolicy,
   type RefreshPolicyOptions,
   type ResolvedRefreshPolicy,
-} from './refreshPolicy.js';
+} from './policy/refreshPolicy.js';
 import { snapshotOf, type KeySnapshot } from './snapshot.js';
 import {
   streamKeyId,
@@ -36,7 +36,7 @@ import {
   type CredentialIdentity,
   type TokenRequest,
 } from './streamKey.js';
-import { toAccessToken } from './tokenRecord.js';
+import { toAccessToken } from './key/tokenRecord.js';
 
 export type { AcquireRequest, CredentialBinding };
 

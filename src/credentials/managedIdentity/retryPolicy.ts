@@ -1,4 +1,4 @@
-import { backoffDelay } from '../../streams/backoff.js';
+import { backoffDelay } from '../../streams/policy/backoff.js';
 import type { RandomSource } from '../../streams/clock.js';
 
 /** How a managed identity source retries answers that may succeed later. */

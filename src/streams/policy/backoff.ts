@@ -1,4 +1,4 @@
-import type { RandomSource } from './clock.js';
+import type { RandomSource } from '../clock.js';
 
 /** The shape of an exponential backoff; each field in ms. */
 export interface BackoffOptions {

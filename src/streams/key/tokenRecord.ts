@@ -1,7 +1,12 @@
 import type { AccessToken } from '@azure/core-auth';
 import { from, of, type Observable } from 'rxjs';
-import { isPromiseLike } from '../cache/cacheLayer.js';
-import type { TokenRecord } from './refreshPolicy.js';
+import { isPromiseLike } from '../../cache/cacheLayer.js';
+import { InvalidResponseError } from '../../errors.js';
+import {
+  isAcceptable,
+  MIN_LIFETIME_ON_ARRIVAL_MS,
+  type TokenRecord,
+} from '../policy/refreshPolicy.js';
 
 /** Helpers of the engine's token records: conversions and small utilities. */
 
@@ -19,6 +24,21 @@ export function toRecord(token: AccessToken, now: number): TokenRecord {
     tokenType: token.tokenType,
     obtainedAt: now,
   };
+}
+
+/**
+ * The record of a token just received, unless it is already unusable: expired, expiring within
+ * `MIN_LIFETIME_ON_ARRIVAL_MS`, or with an expiry that is not a number (`InvalidResponseError`).
+ */
+export function acceptedRecord(token: AccessToken, now: number, keyLabel: string): TokenRecord {
+  const record = toRecord(token, now);
+  if (isAcceptable(record, now)) return record;
+  const expiry = Number.isFinite(record.expiresOnTimestamp)
+    ? new Date(record.expiresOnTimestamp).toISOString()
+    : String(record.expiresOnTimestamp);
+  throw new InvalidResponseError(
+    `The token received for ${keyLabel} expires at ${expiry}, less than ${MIN_LIFETIME_ON_ARRIVAL_MS} ms after it arrived: it is already unusable.`,
+  );
 }
 
 /** The caller's view of a record: what `@azure/core-auth` defines, nothing more. */

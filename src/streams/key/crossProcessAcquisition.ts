@@ -1,7 +1,7 @@
 import { concatMap, defer, finalize, from, of, switchMap, type Observable } from 'rxjs';
-import type { MaybePromise } from '../cache/cacheLayer.js';
-import type { CacheLookup, LayeredCache } from '../cache/layeredCache.js';
-import type { TokenRecord } from './refreshPolicy.js';
+import type { MaybePromise } from '../../cache/cacheLayer.js';
+import type { CacheLookup, LayeredCache } from '../../cache/layeredCache.js';
+import type { TokenRecord } from '../policy/refreshPolicy.js';
 import { fromMaybe, once } from './tokenRecord.js';
 
 /** What a cross-process acquisition needs from its key's stream. */

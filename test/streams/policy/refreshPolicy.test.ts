@@ -1,4 +1,4 @@
-import * as publicApi from '../../src/index.js';
+import * as publicApi from '../../../src/index.js';
 import {
   DEFAULT_FORCED_REFRESH_WINDOW_MS,
   DEFAULT_INITIAL_MAX_RETRIES,
@@ -14,7 +14,7 @@ import {
   retryDelay,
   usableUntil,
   type TokenRecord,
-} from '../../src/streams/refreshPolicy.js';
+} from '../../../src/streams/policy/refreshPolicy.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const SECOND = 1_000;

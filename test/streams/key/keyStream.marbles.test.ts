@@ -1,7 +1,7 @@
 import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { AuthenticationError, TokenManager } from '../../src/index.js';
-import { FakeCredential } from '../support/fakeCredential.js';
+import { AuthenticationError, TokenManager } from '../../../src/index.js';
+import { FakeCredential } from '../../support/fakeCredential.js';
 
 /**
  * The stream contract as marble diagrams, on the TestScheduler's virtual time (1 frame = 1 ms).

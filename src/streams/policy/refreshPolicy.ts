@@ -3,7 +3,7 @@
  * retrying a failed acquisition. Pure functions of their arguments, tested alone.
  */
 import { backoffDelay } from './backoff.js';
-import type { RandomSource } from './clock.js';
+import type { RandomSource } from '../clock.js';
 
 /** A token as the engine keeps it: what the caller sees plus when it was obtained. */
 export interface TokenRecord {

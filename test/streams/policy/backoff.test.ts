@@ -1,4 +1,4 @@
-import { backoffDelay } from '../../src/streams/backoff.js';
+import { backoffDelay } from '../../../src/streams/policy/backoff.js';
 
 describe('backoffDelay', () => {
   const options = { initialDelayMs: 800, maxDelayMs: 64_000 };

@@ -1,4 +1,4 @@
-import type { KeyState } from '../telemetry/events.js';
+import type { KeyState } from '../../telemetry/events.js';
 
 /**
  * What is known about one key besides its token: its state and counts, for snapshots, metrics and

@@ -2,7 +2,6 @@ import type { AccessToken } from '@azure/core-auth';
 import { context as otelContext, trace, type SpanContext } from '@opentelemetry/api';
 import {
   defer,
-  EMPTY,
   expand,
   filter,
   finalize,
@@ -18,65 +17,20 @@ import {
   take,
   takeUntil,
   tap,
-  throwError,
   timer,
-  type SchedulerLike,
-  type Subscription,
 } from 'rxjs';
-import type { CacheLookup, LayeredCache } from '../cache/layeredCache.js';
-import type { MaybePromise } from '../cache/cacheLayer.js';
-import { fromMaybe, toAccessToken, toRecord } from './tokenRecord.js';
+import type { CacheLookup } from '../../cache/layeredCache.js';
+import type { MaybePromise } from '../../cache/cacheLayer.js';
+import { acceptedRecord, fromMaybe, toAccessToken } from './tokenRecord.js';
+import { KeepWarm } from './keepWarm.js';
 import { acquireAcrossProcesses } from './crossProcessAcquisition.js';
-import {
-  describeError,
-  InvalidResponseError,
-  isIdentityError,
-  isTransientError,
-} from '../errors.js';
-import type { RefreshReason, TokenEvent } from '../telemetry/events.js';
+import { describeError } from '../../errors.js';
+import type { RefreshReason, TokenEvent } from '../../telemetry/events.js';
 import { KeyStats } from './keyStats.js';
-import type { RandomSource } from './clock.js';
-import {
-  isAcceptable,
-  isUsable,
-  MIN_LIFETIME_ON_ARRIVAL_MS,
-  refreshAt,
-  decideRetry,
-  usableUntil,
-  type ResolvedRefreshPolicy,
-  type TokenRecord,
-} from './refreshPolicy.js';
-import type { StreamKey } from './streamKey.js';
-
-/** What a key's stream needs from its manager. */
-export interface KeyStreamContext {
-  scheduler: SchedulerLike;
-  random: RandomSource;
-  policy: ResolvedRefreshPolicy;
-  keepWarmMs: number;
-  cache: LayeredCache;
-  emit(event: TokenEvent): void;
-  /**
-   * One acquisition attempt, already wrapped in a span and metrics; cold. `creator` is the span
-   * that was active when the stream was made, for linking timer-driven refreshes to it.
-   */
-  acquire(
-    key: StreamKey,
-    reason: RefreshReason,
-    claims?: string,
-    creator?: SpanContext,
-  ): Observable<AccessToken>;
-  /** Called when the stream has torn down after its keep-warm time. */
-  onIdle(stream: KeyStream): void;
-  /** Emits when the whole manager closes. */
-  closed$: Observable<void>;
-}
-
-type EventBody = TokenEvent extends infer E
-  ? E extends TokenEvent
-    ? Omit<E, 'at' | 'key' | 'credential' | 'identity'>
-    : never
-  : never;
+import { isUsable, refreshAt, usableUntil, type TokenRecord } from '../policy/refreshPolicy.js';
+import type { KeyEventBody, KeyStreamContext } from './keyStreamContext.js';
+import { afterFailure } from './retryFlow.js';
+import type { StreamKey } from '../streamKey.js';
 
 /**
  * One shared, self-refreshing token stream for one key: the refresh loop. Every subscriber and
@@ -106,8 +60,7 @@ export class KeyStream {
   /** The last cache write, which a cross-process lock waits for before it is released. */
   private pendingWrite: MaybePromise<void> = undefined;
   private readonly closing = new Subject<void>();
-  /** The teardown scheduled after a failure nobody saw; a new subscriber cancels it. */
-  private pendingTeardown: Subscription | undefined;
+  private readonly keepWarm: KeepWarm;
   /** Emits when this stream or its whole manager closes. */
   private readonly ended$: Observable<void>;
   /** The span active when the stream was made; refreshes link to it. */
@@ -119,6 +72,12 @@ export class KeyStream {
   ) {
     this.stats = new KeyStats(ctx.scheduler.now());
     this.ended$ = merge(this.closing, ctx.closed$);
+    this.keepWarm = new KeepWarm(this.stats, {
+      ...ctx,
+      ended$: this.ended$,
+      retired: () => this.retired,
+      onIdle: () => ctx.onIdle(this),
+    });
     this.tokens$ = defer(() => this.run()).pipe(
       share({
         connector: () => new ReplaySubject<TokenRecord>(1),
@@ -127,7 +86,7 @@ export class KeyStream {
         // The last subscriber leaving counts as a use: keep warm from now.
         resetOnRefCountZero: () => {
           this.touch();
-          return this.idle$();
+          return this.keepWarm.idle$();
         },
       }),
     );
@@ -142,7 +101,7 @@ export class KeyStream {
   observe(): Observable<AccessToken> {
     return defer(() => {
       this.stats.subscribers++;
-      this.pendingTeardown?.unsubscribe();
+      this.keepWarm.cancelTeardown();
       return this.tokens$.pipe(
         filter((token) => this.usable(token)),
         map(toAccessToken),
@@ -191,7 +150,7 @@ export class KeyStream {
     return this.firstToken().pipe(
       expand((token) => this.next(token)),
       takeUntil(this.ended$),
-      tap({ error: () => this.tearDownWhenIdle() }),
+      tap({ error: () => this.keepWarm.tearDownWhenIdle() }),
       finalize(() => {
         this.stats.nextRefreshAt = undefined;
         if (this.stats.state !== 'expired') this.stats.state = 'idle';
@@ -260,7 +219,12 @@ export class KeyStream {
   ): Observable<TokenRecord> {
     return this.acquireOnce(reason, claims).pipe(
       retry({
-        delay: (error: unknown, count: number) => this.retryAfterFailure(error, count, fallback),
+        delay: (error: unknown, count: number) =>
+          afterFailure(error, count, fallback, {
+            ...this.ctx,
+            stats: this.stats,
+            emit: (body) => this.emit(body),
+          }),
       }),
     );
   }
@@ -287,16 +251,7 @@ export class KeyStream {
   }
 
   private accept(accessToken: AccessToken): TokenRecord {
-    const now = this.ctx.scheduler.now();
-    const token = toRecord(accessToken, now);
-    if (!isAcceptable(token, now)) {
-      const expiry = Number.isFinite(token.expiresOnTimestamp)
-        ? new Date(token.expiresOnTimestamp).toISOString()
-        : String(token.expiresOnTimestamp);
-      throw new InvalidResponseError(
-        `The token received for ${this.key.label} expires at ${expiry}, less than ${MIN_LIFETIME_ON_ARRIVAL_MS} ms after it arrived: it is already unusable.`,
-      );
-    }
+    const token = acceptedRecord(accessToken, this.ctx.scheduler.now(), this.key.label);
     this.setCurrent(token);
     this.stats.state = 'fresh';
     this.stats.lastError = undefined;
@@ -312,60 +267,6 @@ export class KeyStream {
     this.emit({ type: 'acquisition-failed', reason, errorCode: code, message });
   }
 
-  /** Decides whether and when to try again; errors the stream when no usable token remains. */
-  private retryAfterFailure(
-    error: unknown,
-    count: number,
-    fallback?: TokenRecord,
-  ): Observable<unknown> {
-    const failure = {
-      transient: isTransientError(error),
-      retriesExhausted: isIdentityError(error) && error.retriesExhausted,
-      retryAfterMs: (error as { retryAfterMs?: number }).retryAfterMs,
-    };
-    const { scheduler, policy, random } = this.ctx;
-    const decision = decideRetry(failure, count, scheduler.now(), policy, random, fallback);
-    if (decision.retry) return this.scheduleRetry(decision.delayMs, count);
-    if (decision.afterMs === 0) return this.expire(error);
-    return timer(decision.afterMs, scheduler).pipe(switchMap(() => this.expire(error)));
-  }
-
-  private scheduleRetry(delay: number, attempt: number): Observable<unknown> {
-    this.stats.state = 'retrying';
-    this.emit({ type: 'retry-scheduled', retryAt: this.ctx.scheduler.now() + delay, attempt });
-    return timer(delay, this.ctx.scheduler);
-  }
-
-  private expire(error: unknown): Observable<never> {
-    this.stats.state = 'expired';
-    this.emit({ type: 'token-expired', errorCode: describeError(error) });
-    return throwError(() => error);
-  }
-
-  /**
-   * Emits once nobody has used the key for `keepWarmMs`, after the manager has dropped the stream
-   * (the share then resets). Never outlives `close()`, and never drops a stream that has
-   * subscribers again.
-   */
-  private idle$(): Observable<unknown> {
-    return defer(() => {
-      if (this.retired) return of(true);
-      const due = this.stats.lastUsedAt + this.ctx.keepWarmMs - this.ctx.scheduler.now();
-      if (due > 0) return timer(due, this.ctx.scheduler).pipe(switchMap(() => this.idle$()));
-      if (this.stats.subscribers > 0) return EMPTY;
-      this.ctx.onIdle(this);
-      return of(true);
-    }).pipe(takeUntil(this.ended$));
-  }
-
-  /**
-   * The stream failed with nobody subscribed (a kept-warm key whose refresh gave up): the share's
-   * pending keep-warm wait died with it, so the teardown is scheduled here.
-   */
-  private tearDownWhenIdle(): void {
-    if (this.stats.subscribers === 0) this.pendingTeardown = this.idle$().subscribe();
-  }
-
   private usable(token: TokenRecord): boolean {
     return isUsable(token, this.ctx.scheduler.now(), this.ctx.policy);
   }
@@ -375,7 +276,7 @@ export class KeyStream {
     this.currentUsableUntil = usableUntil(token, this.ctx.policy);
   }
 
-  private emit(body: EventBody): void {
+  private emit(body: KeyEventBody): void {
     this.ctx.emit({
       ...body,
       at: this.ctx.scheduler.now(),
