@@ -50,6 +50,7 @@ export abstract class ReactiveCredential implements TokenCredential {
   protected logger: IdentityLogger | undefined;
   private identity: CredentialIdentity | undefined;
   private readonly memo = new ScopeMemo();
+  private readonly identityListeners: (() => void)[] = [];
   private binding: CredentialBinding | undefined;
   private closed = false;
 
@@ -76,6 +77,28 @@ export abstract class ReactiveCredential implements TokenCredential {
     this.identity = identity;
     this.binding = { identity, acquire: (request) => this[acquireUncached](request) };
     this.tokenManager.attach(this.binding);
+  }
+
+  /**
+   * Binds this instance to a new identity (its configuration now yields other tokens: a developer
+   * tool signed in as someone else). The old identity's streams close when no instance is left on
+   * it, and later calls use the new one's streams, caches and keys.
+   */
+  protected rebind(identity: CredentialIdentity): void {
+    const old = this.binding;
+    if (this.closed || old?.identity.id === identity.id) return;
+    this.memo.clear();
+    this.bind(identity);
+    if (old !== undefined) this.tokenManager.detach(old);
+    for (const listener of this.identityListeners) listener();
+  }
+
+  /**
+   * Calls `listener` each time this credential binds a new identity, so that a chain that caches
+   * on its links' identities re-keys too.
+   */
+  onIdentityChange(listener: () => void): void {
+    this.identityListeners.push(listener);
   }
 
   /** The identity's unique id, so that chains of equal links share their streams. */

@@ -23,7 +23,13 @@ const MAX_STRINGS = 1_000;
  */
 export class ScopeMemo {
   private readonly strings = new Map<string, Slots>();
-  private readonly arrays = new WeakMap<readonly string[], ArrayEntry>();
+  private arrays = new WeakMap<readonly string[], ArrayEntry>();
+
+  /** Forgets every stream (the credential's identity changed). */
+  clear(): void {
+    this.strings.clear();
+    this.arrays = new WeakMap();
+  }
 
   get(scopes: string | readonly string[], cae: boolean): KeyStream | undefined {
     const slots = typeof scopes === 'string' ? this.strings.get(scopes) : this.arraySlots(scopes);

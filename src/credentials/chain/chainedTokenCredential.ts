@@ -142,14 +142,20 @@ export class ChainedTokenCredential extends ReactiveCredential {
       acquire: acquirerOf(source),
       continuesOn: continuesChain,
     }));
-    const ids = sources.map((source) =>
-      source instanceof ReactiveCredential ? source.identityId : randomUUID(),
-    );
-    this.bind({
+    // A foreign link has no identity of its own: a fresh id keeps chains of it apart.
+    const foreign = sources.map(() => randomUUID());
+    const identity = () => ({
       kind: 'ChainedTokenCredential',
-      id: `ChainedTokenCredential(${ids.join(',')})`,
+      id: `ChainedTokenCredential(${sources
+        .map((source, i) => (source instanceof ReactiveCredential ? source.identityId : foreign[i]))
+        .join(',')})`,
       label: `ChainedTokenCredential(${this.links.map((l) => l.name).join(',')})`,
     });
+    this.bind(identity());
+    // A link signed in as someone else (a developer tool) yields other tokens: so does the chain.
+    for (const source of sources)
+      if (source instanceof ReactiveCredential)
+        source.onIdentityChange(() => this.rebind(identity()));
   }
 
   protected override resolveRequestTenant(tenantId: string | undefined): string | undefined {

@@ -129,11 +129,14 @@ export class DefaultAzureCredential extends ReactiveCredential {
       const acquire = acquirerOf(this.credentials[i]!);
       return { name: link.name, acquire, continuesOn: link.deployed ? continuesChain : () => true };
     });
-    this.bind({
+    const identity = () => ({
       kind: 'DefaultAzureCredential',
       id: `DefaultAzureCredential(${this.credentials.map((c) => c.identityId).join(',')})`,
       label: `DefaultAzureCredential(${selection.map((l) => l.name).join(',')})`,
     });
+    this.bind(identity());
+    // A developer tool signed in as someone else: the chain's cached tokens go with the old login.
+    for (const link of this.credentials) link.onIdentityChange(() => this.rebind(identity()));
   }
 
   /** The link that answered last, which later acquisitions try first. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AccessToken } from '@azure/core-auth';
 import { CredentialUnavailableError, InvalidResponseError } from '../../errors.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
@@ -14,6 +15,7 @@ import {
   DeveloperCliCredential,
   type CliTool,
   type DeveloperCliCredentialOptions,
+  homeOf,
 } from './developerCliCredential.js';
 
 /** Options of {@link AzureCliCredential}. */
@@ -35,6 +37,10 @@ const AZURE_CLI: CliTool = {
   executables: ['az'],
   notInstalledMessage: azureCliMessages.notInstalled,
   notInstalledPattern: /az:(.*)not found|^'az' is not recognized/m,
+  // Who is signed in, and to which subscription: `az login`, `az logout`, `az account set`.
+  accountFiles: (env) => [
+    join(env.AZURE_CONFIG_DIR ?? join(homeOf(env), '.azure'), 'azureProfile.json'),
+  ],
 };
 
 /**

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AccessToken } from '@azure/core-auth';
 import { InvalidResponseError } from '../../errors.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
@@ -6,6 +7,7 @@ import { cliToken, parseJsonObject, parseUtcDateTime, sanitizeCliOutput } from '
 import {
   CLAIMS_NOT_SUPPORTED,
   DeveloperCliCredential,
+  homeOf,
   type CliTool,
   type DeveloperCliCredentialOptions,
 } from './developerCliCredential.js';
@@ -26,6 +28,8 @@ const AZURE_DEVELOPER_CLI: CliTool = {
   executables: ['azd'],
   notInstalledMessage: azureDeveloperCliMessages.notInstalled,
   notInstalledPattern: /azd:(.*)not found|^'azd' is not recognized/m,
+  // `azd auth login` and `azd auth logout` record the signed-in account in config.json.
+  accountFiles: (env) => [join(env.AZD_CONFIG_DIR ?? join(homeOf(env), '.azd'), 'config.json')],
 };
 
 const NOT_LOGGED_IN = /not logged in, run `azd (auth )?login` to login/;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AccessToken } from '@azure/core-auth';
 import { CredentialUnavailableError, InvalidResponseError } from '../../errors.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
@@ -6,6 +7,7 @@ import { cliToken, epochSecondsToMs, parseJsonObject, sanitizeCliOutput } from '
 import {
   CLAIMS_NOT_SUPPORTED,
   DeveloperCliCredential,
+  homeOf,
   type CliTool,
   type DeveloperCliCredentialOptions,
 } from './developerCliCredential.js';
@@ -35,6 +37,8 @@ const POWERSHELL: CliTool = {
   executables: ['pwsh', 'powershell'],
   notInstalledMessage: azurePowerShellMessages.notInstalled,
   notInstalledPattern: /^'(pwsh|powershell)' is not recognized|(pwsh|powershell):(.*)not found/m,
+  // Connect-AzAccount, Disconnect-AzAccount and Set-AzContext rewrite the saved context.
+  accountFiles: (env) => [join(homeOf(env), '.Azure', 'AzureRmContext.json')],
 };
 
 const MODULE_MISSING = new RegExp(

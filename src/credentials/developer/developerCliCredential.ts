@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { AbortError, AuthenticationError, CredentialUnavailableError } from '../../errors.js';
 import { ReactiveCredential } from '../../streams/reactiveCredential.js';
@@ -6,6 +7,7 @@ import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
 import type { Environment } from '../base/authorityHost.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
 import { resolveTenant, type TenantPolicy } from '../base/tenantId.js';
+import { AccountWatch } from './accountWatch.js';
 import { checkCliTenant, checkTimeout } from './cliArguments.js';
 import { sanitizeCliOutput } from './cliOutput.js';
 import { findExecutable } from './findExecutable.js';
@@ -36,12 +38,19 @@ export interface CliTool {
   notInstalledMessage: string;
   /** What a shell or the tool prints when the tool is not there. */
   notInstalledPattern: RegExp;
+  /** The files where the tool keeps who is signed in (absolute paths, from the environment). */
+  accountFiles(env: Environment): string[];
 }
 
 /** A run that exited with code 0. */
 export interface CliSuccess {
   stdout: string;
   stderr: string;
+}
+
+/** The user's home folder as the tools see it: `HOME` (`USERPROFILE` on Windows) of `env`. */
+export function homeOf(env: Environment): string {
+  return env.HOME ?? env.USERPROFILE ?? homedir();
 }
 
 export const CLAIMS_NOT_SUPPORTED =
@@ -61,6 +70,7 @@ export abstract class DeveloperCliCredential extends ReactiveCredential {
   /** The tool's absolute path, looked up once at construction. */
   protected readonly executable: string | undefined;
   private readonly tenants: TenantPolicy;
+  private readonly account: AccountWatch;
 
   protected constructor(
     kind: string,
@@ -88,12 +98,29 @@ export abstract class DeveloperCliCredential extends ReactiveCredential {
       sink: options.loggingOptions?.sink,
     });
     this.executable = findExecutable(tool.executables, this.env);
-    const tenant = this.tenantId ?? '';
-    this.bind({
+    // A cached token must not outlive the login it came from: the identity carries a fingerprint
+    // of the tool's account files, and a new login binds a new identity (new streams, new keys).
+    const identity = (account: string) => ({
       kind,
-      id: [kind, tenant, ...identityParts, this.executable ?? 'not-found'].join('|'),
+      id: [
+        kind,
+        this.tenantId ?? '',
+        ...identityParts,
+        this.executable ?? 'not-found',
+        account,
+      ].join('|'),
       label: `${kind}(${this.tenantId ?? 'signed-in tenant'})`,
     });
+    this.account = new AccountWatch(tool.accountFiles(this.env), (account) =>
+      this.rebind(identity(account)),
+    );
+    this.bind(identity(this.account.fingerprint));
+  }
+
+  /** Stops watching the tool's account files, then releases this instance. */
+  override async close(): Promise<void> {
+    this.account.close();
+    await super.close();
   }
 
   protected override resolveRequestTenant(tenantId: string | undefined): string | undefined {
@@ -125,6 +152,8 @@ export abstract class DeveloperCliCredential extends ReactiveCredential {
       timeoutMs: this.processTimeoutInMs,
       signal: request.abortSignal,
     });
+    // Signed in by now (or about to say it is not): watch the account files from here on.
+    this.account.refresh();
     switch (outcome.kind) {
       case 'not-found':
         throw new CredentialUnavailableError(this.tool.notInstalledMessage);
