@@ -66,6 +66,11 @@ export interface EmulatorUser {
   displayName?: string;
   /** The user's home tenant; defaults to {@link EMULATOR_TENANT_ID}. */
   tenantId?: string;
+  /**
+   * The user is under multifactor authentication: the password grant refuses them with
+   * AADSTS50076 (suberror `basic_action`); the sign-in pages take MFA as done. Default false.
+   */
+  requiresMfa?: boolean;
 }
 
 /** A registered user with every default filled in. */

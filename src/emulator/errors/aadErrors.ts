@@ -17,6 +17,8 @@ export interface AadErrorSpec {
   /** The AADSTS code; absent for errors Entra would not number (e.g. unknown paths). */
   code?: number;
   message: string;
+  /** Entra's `suberror` (e.g. `basic_action` for multifactor authentication required). */
+  suberror?: string;
 }
 
 /** An error spec with an AADSTS code. */
@@ -177,6 +179,7 @@ export function aadErrorBody(spec: AadErrorSpec, env: ErrorEnvironment): object 
     trace_id: traceId,
     correlation_id: env.correlationId,
     error_uri: `${env.url}/error?code=${spec.code ?? 0}`,
+    ...(spec.suberror === undefined ? {} : { suberror: spec.suberror }),
   };
 }
 

@@ -50,6 +50,17 @@ export const grantErrors = {
       50126,
       'Error validating credentials due to invalid username or password.',
     ),
+  /** The password grant for a user under multifactor authentication. */
+  mfaRequired: (scope: string): AadErrorSpec => ({
+    ...spec(
+      400,
+      'invalid_grant',
+      50076,
+      'Due to a configuration change made by your administrator, or because you moved to a new ' +
+        `location, you must use multi-factor authentication to access '${scopeResource(scope)}'.`,
+    ),
+    suberror: 'basic_action',
+  }),
   invalidScope: (scope: string): AadErrorSpec =>
     spec(
       400,
@@ -150,3 +161,10 @@ export const grantErrors = {
         'before using it for user assertion, or request a new token.',
     ),
 };
+
+/** The resource a scope list names first (`https://graph.microsoft.com` of `…/User.Read`). */
+function scopeResource(scope: string): string {
+  const first = scope.split(' ').find((s) => s.includes('/')) ?? scope.split(' ')[0] ?? '';
+  const slash = first.lastIndexOf('/');
+  return slash > first.indexOf('//') + 1 ? first.slice(0, slash) : first;
+}

@@ -11,6 +11,7 @@ import type { EmulatorContext } from '../state/emulatorContext.js';
 import { authorizationCodeGrant } from './authorizationCodeGrant.js';
 import { clientCredentialsGrant } from './clientCredentialsGrant.js';
 import { onBehalfOfGrant } from './onBehalfOfGrant.js';
+import { passwordGrant } from './passwordGrant.js';
 import { refreshTokenGrant } from './refreshTokenGrant.js';
 
 type GrantHandler = (ctx: EmulatorContext, call: Call) => Promise<Outcome>;
@@ -19,6 +20,7 @@ const GRANTS: Record<string, GrantHandler> = {
   client_credentials: clientCredentialsGrant,
   authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
+  password: passwordGrant,
   'urn:ietf:params:oauth:grant-type:device_code': deviceCodeGrant,
   device_code: deviceCodeGrant, // what MSAL sends; Entra accepts both
 

@@ -52,6 +52,7 @@ export class Directory {
       objectId: user.objectId ?? stableGuid(`user:${user.username.toLowerCase()}`),
       displayName: user.displayName ?? user.username.split('@')[0] ?? user.username,
       tenantId: user.tenantId ?? EMULATOR_TENANT_ID,
+      requiresMfa: user.requiresMfa === true,
     };
     this.tenants.add(registered.tenantId.toLowerCase());
     this.users.set(entryKey(registered.tenantId, user.username), registered);
