@@ -1,7 +1,9 @@
 /**
  * The library's typed errors. Callers branch on `code` (or the guards below), never on message
- * text. Names match `@azure/identity` so code that checks `error.name` keeps working.
+ * text. Names match `@azure/identity` so code that checks `error.name` keeps working, and the
+ * four errors it exports take its constructor arguments as well as this package's.
  */
+import type { GetTokenOptions } from '@azure/core-auth';
 
 /** Every code an error of this library can carry: the one list. */
 export const IDENTITY_ERROR_CODES = [
@@ -68,6 +70,11 @@ export abstract class IdentityError extends Error {
 export class CredentialUnavailableError extends IdentityError {
   readonly code = 'ERR_CREDENTIAL_UNAVAILABLE' as const;
   override readonly name = CredentialUnavailableErrorName;
+
+  /** As in `@azure/identity`: `new CredentialUnavailableError(message?, { cause }?)`. */
+  constructor(message?: string, options: IdentityErrorOptions = {}) {
+    super(message ?? '', options);
+  }
 }
 
 /** The body of an authority's OAuth error response, mapped to camelCase. */
@@ -80,6 +87,13 @@ export interface ErrorResponse {
   timestamp?: string;
 }
 
+/**
+ * What {@link AuthenticationError} takes as the authority's answer: an {@link ErrorResponse}, the
+ * raw OAuth body (`{ error, error_description, error_codes, timestamp, trace_id, correlation_id }`)
+ * as an object or as JSON text, any other text, or nothing.
+ */
+export type AuthenticationErrorBody = ErrorResponse | object | string | undefined | null;
+
 /** The credential tried and the authority said no. Carries the status and the authority's error. */
 export class AuthenticationError extends IdentityError {
   readonly code = 'ERR_AUTHENTICATION_FAILED' as const;
@@ -88,11 +102,18 @@ export class AuthenticationError extends IdentityError {
   readonly statusCode: number;
   readonly errorResponse: ErrorResponse;
 
+  /**
+   * @param errorBody - the authority's error, mapped to an {@link ErrorResponse} as
+   *   `@azure/identity` maps it: a raw OAuth body's snake_case fields become camelCase; other text
+   *   becomes `invalid_request` (status 400) or `unknown_error` with the text as its description;
+   *   nothing, or an object that is not an OAuth error, becomes `unknown_error`.
+   */
   constructor(
     statusCode: number,
-    errorResponse: ErrorResponse,
+    errorBody: AuthenticationErrorBody,
     options: IdentityErrorOptions = {},
   ) {
+    const errorResponse = toErrorResponse(statusCode, errorBody);
     super(
       `${errorResponse.error} Status code: ${statusCode}\nMore details:\n${errorResponse.errorDescription}`,
       options,
@@ -103,15 +124,41 @@ export class AuthenticationError extends IdentityError {
   }
 }
 
+/** The options of {@link AuthenticationRequiredError}, as `@azure/identity` names them. */
+export interface AuthenticationRequiredErrorOptions {
+  /** The scopes of the request that needs the user. */
+  scopes: string[];
+  /** The options of that `getToken` call. */
+  getTokenOptions?: GetTokenOptions;
+  message?: string;
+  cause?: unknown;
+}
+
 /** Interactive authentication is needed before a token can be had silently. */
 export class AuthenticationRequiredError extends IdentityError {
   readonly code = 'ERR_AUTHENTICATION_REQUIRED' as const;
   override readonly name = AuthenticationRequiredErrorName;
   readonly scopes: string[];
+  readonly getTokenOptions?: GetTokenOptions;
 
-  constructor(scopes: string[], message: string, options: IdentityErrorOptions = {}) {
-    super(message, options);
+  /** As in `@azure/identity`: `new AuthenticationRequiredError({ scopes, getTokenOptions, message, cause })`. */
+  constructor(options: AuthenticationRequiredErrorOptions);
+  constructor(
+    scopes: string[],
+    message: string,
+    options?: IdentityErrorOptions & { getTokenOptions?: GetTokenOptions },
+  );
+  constructor(
+    scopesOrOptions: string[] | AuthenticationRequiredErrorOptions,
+    message?: string,
+    options: IdentityErrorOptions & { getTokenOptions?: GetTokenOptions } = {},
+  ) {
+    const { scopes, getTokenOptions, ...rest } = Array.isArray(scopesOrOptions)
+      ? { ...options, scopes: scopesOrOptions, message }
+      : scopesOrOptions;
+    super(rest.message ?? '', rest);
     this.scopes = scopes;
+    this.getTokenOptions = getTokenOptions;
   }
 }
 
@@ -119,7 +166,9 @@ export class AuthenticationRequiredError extends IdentityError {
 export class AggregateAuthenticationError extends IdentityError {
   readonly code = 'ERR_AGGREGATE_AUTHENTICATION' as const;
   override readonly name = AggregateAuthenticationErrorName;
-  readonly errors: unknown[];
+  /** Each link's error, in order (typed `any[]`, as in `@azure/identity`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the anchor's type
+  readonly errors: any[];
 
   /**
    * @param links - the name of the link each error came from, to head its line (the error's
@@ -268,6 +317,59 @@ export function isTransientError(error: unknown): boolean {
 /** 408, 429 and 5xx other than 501 and 505 are worth retrying, as the Azure SDK pipeline does. */
 export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+const UNKNOWN_ERROR: ErrorResponse = {
+  error: 'unknown_error',
+  errorDescription: 'An unknown error occurred and no additional details are available.',
+};
+
+/** Maps what an authority answered to an {@link ErrorResponse}, with `@azure/identity`'s defaults. */
+function toErrorResponse(statusCode: number, body: AuthenticationErrorBody): ErrorResponse {
+  if (typeof body !== 'string') return oauthErrorResponse(body) ?? { ...UNKNOWN_ERROR };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  return (
+    oauthErrorResponse(parsed) ??
+    (statusCode === 400
+      ? {
+          error: 'invalid_request',
+          errorDescription: `The service indicated that the request was invalid.\n\n${body}`,
+        }
+      : {
+          error: 'unknown_error',
+          errorDescription: `An unknown error has occurred. Response body:\n\n${body}`,
+        })
+  );
+}
+
+/** An {@link ErrorResponse} as it is, or a raw OAuth error body mapped to one; else `undefined`. */
+function oauthErrorResponse(body: unknown): ErrorResponse | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const fields = body as Record<string, unknown>;
+  if (typeof fields.error !== 'string') return undefined;
+  if (typeof fields.errorDescription === 'string') return body as ErrorResponse;
+  if (typeof fields.error_description !== 'string') return undefined;
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' ? value : undefined;
+  const codes = fields.error_codes;
+  const response: ErrorResponse = {
+    error: fields.error,
+    errorDescription: fields.error_description,
+    errorCodes:
+      Array.isArray(codes) && codes.every((code) => typeof code === 'number') ? codes : undefined,
+    timestamp: text(fields.timestamp),
+    traceId: text(fields.trace_id),
+    correlationId: text(fields.correlation_id),
+  };
+  for (const key of Object.keys(response) as (keyof ErrorResponse)[]) {
+    if (response[key] === undefined) delete response[key];
+  }
+  return response;
 }
 
 function linkLine(error: unknown, link?: string): string {

@@ -226,9 +226,112 @@ describe('AuthenticationError', () => {
   });
 });
 
+describe('AuthenticationError with the anchor’s arguments', () => {
+  const oauthBody = {
+    error: 'invalid_client',
+    error_description: 'AADSTS7000215: Invalid client secret provided.',
+    error_codes: [7000215],
+    timestamp: '2024-05-01 10:00:00Z',
+    trace_id: 'tr4ce',
+    correlation_id: 'c0rre1at10n',
+  };
+
+  it.each<[string, number, object | string | undefined | null]>([
+    ['a raw OAuth body', 401, oauthBody],
+    ['a raw OAuth body without the optional fields', 400, { error: 'e', error_description: 'd' }],
+    ['the same body as JSON text', 401, JSON.stringify(oauthBody)],
+    ['text that is not JSON, status 400', 400, 'Bad Request'],
+    ['text that is not JSON, another status', 502, '<html>Bad gateway</html>'],
+    ['no body', 503, undefined],
+    ['null', 500, null],
+    ['an object that is not an OAuth error', 500, { unexpected: true }],
+  ])('maps %s as @azure/identity does', (_name, status, body) => {
+    const mine = new AuthenticationError(status, body);
+    const theirs = new azure.AuthenticationError(status, body);
+    expect(mine.errorResponse).toEqual(theirs.errorResponse);
+    expect(mine.statusCode).toBe(theirs.statusCode);
+    // The anchor ends its message with a stray comma; ours does not.
+    expect(mine.message).toBe(theirs.message.replace(/,$/, ''));
+  });
+
+  it('treats JSON that is not an OAuth error as text (the anchor leaves every field undefined)', () => {
+    expect(new AuthenticationError(500, '{"message":"boom"}').errorResponse).toEqual({
+      error: 'unknown_error',
+      errorDescription: 'An unknown error has occurred. Response body:\n\n{"message":"boom"}',
+    });
+  });
+
+  it('maps the snake_case fields to camelCase', () => {
+    expect(new AuthenticationError(401, oauthBody).errorResponse).toEqual(invalidClient2);
+  });
+
+  it('keeps an ErrorResponse (camelCase) as it is, as before', () => {
+    expect(new AuthenticationError(401, invalidClient).errorResponse).toBe(invalidClient);
+  });
+
+  it('keeps its code, transient flag and options with either body', () => {
+    const error = new AuthenticationError(503, oauthBody, { retryAfterMs: 1_000 });
+    expect([error.code, error.transient, error.retryAfterMs]).toEqual([
+      'ERR_AUTHENTICATION_FAILED',
+      true,
+      1_000,
+    ]);
+    expect(new AuthenticationError(503, 'x', { cause: 'c' }).cause).toBe('c');
+  });
+});
+
+const invalidClient2: ErrorResponse = {
+  error: 'invalid_client',
+  errorDescription: 'AADSTS7000215: Invalid client secret provided.',
+  errorCodes: [7000215],
+  timestamp: '2024-05-01 10:00:00Z',
+  traceId: 'tr4ce',
+  correlationId: 'c0rre1at10n',
+};
+
 describe('AuthenticationRequiredError', () => {
   it('carries the scopes that need interactive authentication', () => {
     expect(new AuthenticationRequiredError(['a', 'b'], 'sign in').scopes).toEqual(['a', 'b']);
+  });
+
+  it('takes the anchor’s options: scopes, getTokenOptions, message and cause', () => {
+    const cause = new Error('interaction_required');
+    const getTokenOptions = { tenantId: 't', claims: 'c' };
+    const error = new AuthenticationRequiredError({
+      scopes: ['s'],
+      getTokenOptions,
+      message: 'sign in',
+      cause,
+    });
+    expect([error.scopes, error.getTokenOptions, error.message, error.cause]).toEqual([
+      ['s'],
+      getTokenOptions,
+      'sign in',
+      cause,
+    ]);
+    expect([error.code, error.name]).toEqual([
+      'ERR_AUTHENTICATION_REQUIRED',
+      AuthenticationRequiredErrorName,
+    ]);
+  });
+
+  it('has the anchor’s message and no getTokenOptions when given only scopes', () => {
+    const error = new AuthenticationRequiredError({ scopes: ['s'] });
+    expect([error.message, error.getTokenOptions]).toEqual([
+      new azure.AuthenticationRequiredError({ scopes: ['s'] }).message,
+      undefined,
+    ]);
+  });
+});
+
+describe('CredentialUnavailableError with the anchor’s arguments', () => {
+  it('takes no message, a message, or a message and a cause', () => {
+    const cause = new Error('not found');
+    expect(new CredentialUnavailableError().message).toBe(
+      new azure.CredentialUnavailableError().message,
+    );
+    expect(new CredentialUnavailableError('no az').message).toBe('no az');
+    expect(new CredentialUnavailableError('no az', { cause }).cause).toBe(cause);
   });
 });
 

@@ -4,6 +4,7 @@ import { createLogger, logLevelFromEnv, type IdentityLogger } from '../../teleme
 import { resolveAuthorityHost, type Environment } from './authorityHost.js';
 import type { MultiTenantCredentialOptions } from './credentialOptions.js';
 import { MsalNetworkClient } from '../msal/networkClient.js';
+import { trustedCa } from './pipelineOptions.js';
 import { checkTenantId, type TenantPolicy } from './tenantId.js';
 
 /** What every Entra credential derives from its options, in one place. */
@@ -51,7 +52,7 @@ export function credentialContext(
     secrets,
   });
   const network = new MsalNetworkClient({
-    ca: options.tlsOptions?.ca,
+    ca: trustedCa(options.tlsOptions),
     timeoutMs: options.requestTimeoutMs,
     scheduler,
   });

@@ -16,16 +16,26 @@ import {
 import { ManagedIdentityCredential } from '../managedIdentity/managedIdentityCredential.js';
 import { WorkloadIdentityCredential } from '../federated/workloadIdentityCredential.js';
 
-/** Options of {@link DefaultAzureCredential}, as `@azure/identity` names them. */
+/** The environment variables `requiredEnvVars` may name, as `@azure/identity` lists them. */
+export type DefaultAzureCredentialEnvVars =
+  | 'AZURE_TOKEN_CREDENTIALS'
+  | 'AZURE_CLIENT_ID'
+  | 'AZURE_TENANT_ID'
+  | 'AZURE_CLIENT_SECRET'
+  | 'AZURE_CLIENT_CERTIFICATE_PATH'
+  | 'AZURE_CLIENT_CERTIFICATE_PASSWORD'
+  | 'AZURE_ADDITIONALLY_ALLOWED_TENANTS'
+  | 'AZURE_CLIENT_SEND_CERTIFICATE_CHAIN'
+  | 'AZURE_FEDERATED_TOKEN_FILE';
+
+/**
+ * Options of {@link DefaultAzureCredential}, as `@azure/identity` names them. The managed and
+ * workload identity's ids come with {@link DefaultAzureCredentialClientIdOptions} or
+ * {@link DefaultAzureCredentialResourceIdOptions}.
+ */
 export interface DefaultAzureCredentialOptions extends MultiTenantCredentialOptions {
   /** The tenant for the developer-tool, workload identity and browser links. */
   tenantId?: string;
-  /** A user-assigned managed identity by client id. Default: `AZURE_CLIENT_ID`. */
-  managedIdentityClientId?: string;
-  /** A user-assigned managed identity by resource id (instead of the client id). */
-  managedIdentityResourceId?: string;
-  /** The client id for workload identity. Default: `AZURE_CLIENT_ID`. */
-  workloadIdentityClientId?: string;
   /** Timeout of each developer tool. Default 10 000 ms. */
   processTimeoutInMs?: number;
   /** How long the IMDS probe may take before managed identity counts as absent. Default 1 000 ms. */
@@ -41,8 +51,26 @@ export interface DefaultAzureCredentialOptions extends MultiTenantCredentialOpti
   /** Options of the browser link, when it is included. */
   interactiveBrowserOptions?: InteractiveBrowserCredentialNodeOptions;
   /** Environment variables that must be set (and not empty); construction throws otherwise. */
-  requiredEnvVars?: string[];
+  requiredEnvVars?: DefaultAzureCredentialEnvVars | DefaultAzureCredentialEnvVars[];
 }
+
+/** {@link DefaultAzureCredentialOptions} with a user-assigned managed identity by client id. */
+export interface DefaultAzureCredentialClientIdOptions extends DefaultAzureCredentialOptions {
+  /** A user-assigned managed identity by client id. Default: `AZURE_CLIENT_ID`. */
+  managedIdentityClientId?: string;
+  /** The client id for workload identity. Default: `AZURE_CLIENT_ID`. */
+  workloadIdentityClientId?: string;
+}
+
+/** {@link DefaultAzureCredentialOptions} with a user-assigned managed identity by resource id. */
+export interface DefaultAzureCredentialResourceIdOptions extends DefaultAzureCredentialOptions {
+  /** A user-assigned managed identity by Azure resource id (instead of the client id). */
+  managedIdentityResourceId: string;
+}
+
+/** Every option the constructor may be given. */
+type AnyDefaultAzureCredentialOptions = DefaultAzureCredentialClientIdOptions &
+  Partial<DefaultAzureCredentialResourceIdOptions>;
 
 type LinkName =
   | 'EnvironmentCredential'
@@ -116,10 +144,13 @@ export class DefaultAzureCredential extends ReactiveCredential {
   private readonly credentials: ReactiveCredential[];
   private preferred: number | undefined;
 
-  constructor(options: DefaultAzureCredentialOptions = {}) {
+  constructor(options?: DefaultAzureCredentialClientIdOptions);
+  constructor(options?: DefaultAzureCredentialResourceIdOptions);
+  constructor(options?: DefaultAzureCredentialOptions);
+  constructor(options: AnyDefaultAzureCredentialOptions = {}) {
     super(options);
     const env = options.env ?? process.env;
-    checkRequiredEnvVars(options.requiredEnvVars ?? [], env);
+    checkRequiredEnvVars([options.requiredEnvVars ?? []].flat(), env);
     const selection = selectedLinks(env.AZURE_TOKEN_CREDENTIALS, options);
     const single = selection.length === 1;
     this.credentials = selection.map((link) =>
@@ -186,7 +217,7 @@ function checkRequiredEnvVars(
 }
 
 /** The links `AZURE_TOKEN_CREDENTIALS` and the exclude options leave. */
-function selectedLinks(value: string | undefined, options: DefaultAzureCredentialOptions) {
+function selectedLinks(value: string | undefined, options: AnyDefaultAzureCredentialOptions) {
   const wanted = value?.trim().toLowerCase() ?? '';
   const inScope = (link: (typeof LINKS)[number]): boolean => {
     if (wanted === '') return true;
@@ -205,7 +236,7 @@ function selectedLinks(value: string | undefined, options: DefaultAzureCredentia
   });
 }
 
-type LinkOptions = DefaultAzureCredentialOptions & {
+type LinkOptions = AnyDefaultAzureCredentialOptions & {
   env: Readonly<Record<string, string | undefined>>;
 };
 

@@ -7,6 +7,7 @@ import { ClientAssertionCredential } from '../servicePrincipal/clientAssertionCr
 import { requireArguments } from '../base/credentialContext.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
 import { WrappingCredential } from '../base/wrappingCredential.js';
+import { trustedCa } from '../base/pipelineOptions.js';
 import { httpRequest } from '../http/httpRequest.js';
 import { bodyExcerpt } from '../http/responseText.js';
 
@@ -79,7 +80,7 @@ export class AzurePipelinesCredential extends WrappingCredential {
         'X-TFS-FedAuthRedirect': 'Suppress',
       },
       timeoutMs: options.requestTimeoutMs ?? 30_000,
-      ca: options.tlsOptions?.ca,
+      ca: trustedCa(options.tlsOptions),
     });
     const trace = ['x-vss-e2eid', 'x-msedge-ref']
       .map((h) => `${h}: ${response.headers[h] ?? '-'}`)

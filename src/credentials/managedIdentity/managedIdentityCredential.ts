@@ -10,6 +10,7 @@ import { ReactiveCredential } from '../../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
 import type { TokenCredentialOptions } from '../base/credentialOptions.js';
+import { trustedCa, type PipelineRetryOptions } from '../base/pipelineOptions.js';
 import { defaultArcKeyDirectory, readArcChallenge } from './azureArcChallenge.js';
 import {
   headerSecrets,
@@ -37,8 +38,11 @@ export interface ManagedIdentityCredentialOptions extends TokenCredentialOptions
   resourceId?: string;
   /** A user-assigned identity by object (principal) id. */
   objectId?: string;
-  /** Retries of transient answers. Default: IMDS 5 from 800 ms; other hosts 3 from 1 s. */
-  retryOptions?: { maxRetries?: number };
+  /**
+   * Retries of transient answers: `maxRetries` (default: IMDS 5 from 800 ms; other hosts 3 from
+   * 1 s). The pipeline's other retry fields are accepted and have no effect.
+   */
+  retryOptions?: PipelineRetryOptions;
   /**
    * Before the first IMDS request, a quick probe (no retries) that tells within `timeoutMs`
    * whether IMDS is there at all, so a chain moves on at once on a laptop. Default off;
@@ -47,6 +51,22 @@ export interface ManagedIdentityCredentialOptions extends TokenCredentialOptions
   probeImds?: boolean | { timeoutMs?: number };
   /** Where Azure Arc's agent writes challenge keys. Default: the platform's agent directory. */
   arcKeyDirectory?: string;
+}
+
+/** `@azure/identity`'s options naming a user-assigned identity by client id. */
+export interface ManagedIdentityCredentialClientIdOptions extends TokenCredentialOptions {
+  /** The client id of the user-assigned identity, or app registration (AKS pod identity). */
+  clientId?: string;
+}
+
+/** `@azure/identity`'s options naming a user-assigned identity by Azure resource id. */
+export interface ManagedIdentityCredentialResourceIdOptions extends TokenCredentialOptions {
+  resourceId: string;
+}
+
+/** `@azure/identity`'s options naming a user-assigned identity by object (principal) id. */
+export interface ManagedIdentityCredentialObjectIdOptions extends TokenCredentialOptions {
+  objectId: string;
 }
 
 export const DEFAULT_IMDS_PROBE_TIMEOUT_MS = 1_000;
@@ -70,6 +90,9 @@ export class ManagedIdentityCredential extends ReactiveCredential {
   private probe: Promise<void> | undefined;
 
   constructor(clientId?: string, options?: ManagedIdentityCredentialOptions);
+  constructor(options?: ManagedIdentityCredentialClientIdOptions);
+  constructor(options?: ManagedIdentityCredentialResourceIdOptions);
+  constructor(options?: ManagedIdentityCredentialObjectIdOptions);
   constructor(options?: ManagedIdentityCredentialOptions);
   constructor(
     clientIdOrOptions?: string | ManagedIdentityCredentialOptions,
@@ -148,7 +171,7 @@ export class ManagedIdentityCredential extends ReactiveCredential {
         ...spec,
         headers: { ...spec.headers, ...extra },
         timeoutMs,
-        ca: this.options.tlsOptions?.ca,
+        ca: trustedCa(this.options.tlsOptions),
         signal,
       }).catch((error: unknown) => {
         throw this.unreachable(error) ?? error;

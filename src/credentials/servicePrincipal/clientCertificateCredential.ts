@@ -3,11 +3,7 @@ import type { CredentialServices } from '../../streams/credentialServices.js';
 import type { ClientProof } from '../msal/confidentialClient.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { certificateAssertion } from './clientAssertionSigner.js';
-import {
-  checkCertificateSource,
-  loadClientCertificate,
-  type ClientCertificateSource,
-} from './clientCertificate.js';
+import { checkCertificateSource, loadClientCertificate } from './clientCertificate.js';
 import { ConfidentialCredential } from '../base/confidentialCredential.js';
 import { requireArguments } from '../base/credentialContext.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
@@ -21,8 +17,21 @@ export interface ClientCertificateCredentialOptions extends MultiTenantCredentia
   sendCertificateChain?: boolean;
 }
 
+/** A certificate as PEM text (key and certificate), with the key's password if it has one. */
+export interface ClientCertificatePEMCertificate {
+  certificate: string;
+  certificatePassword?: string;
+}
+
+/** A certificate file: PEM (key and certificate) or PKCS#12, with its password if it has one. */
+export interface ClientCertificatePEMCertificatePath {
+  certificatePath: string;
+  certificatePassword?: string;
+}
+
 /** A PEM file path, or PEM text, or a PKCS#12 file, with an optional password. */
-export type ClientCertificateCredentialPEMConfiguration = ClientCertificateSource;
+export type ClientCertificateCredentialPEMConfiguration =
+  ClientCertificatePEMCertificate | ClientCertificatePEMCertificatePath;
 
 /**
  * Authenticates a service principal with a certificate: a PEM holding the key and the
@@ -40,7 +49,31 @@ export class ClientCertificateCredential extends ConfidentialCredential {
   constructor(
     tenantId: string,
     clientId: string,
-    certificate: string | ClientCertificateSource,
+    certificatePath: string,
+    options?: ClientCertificateCredentialOptions,
+  );
+  constructor(
+    tenantId: string,
+    clientId: string,
+    configuration: ClientCertificatePEMCertificatePath,
+    options?: ClientCertificateCredentialOptions,
+  );
+  constructor(
+    tenantId: string,
+    clientId: string,
+    configuration: ClientCertificatePEMCertificate,
+    options?: ClientCertificateCredentialOptions,
+  );
+  constructor(
+    tenantId: string,
+    clientId: string,
+    configuration: string | ClientCertificateCredentialPEMConfiguration,
+    options?: ClientCertificateCredentialOptions,
+  );
+  constructor(
+    tenantId: string,
+    clientId: string,
+    certificate: string | ClientCertificateCredentialPEMConfiguration,
     options: ClientCertificateCredentialOptions = {},
   ) {
     const kind = 'ClientCertificateCredential';

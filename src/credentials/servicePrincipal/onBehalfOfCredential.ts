@@ -6,25 +6,56 @@ import { certificateAssertion } from './clientAssertionSigner.js';
 import { loadClientCertificate } from './clientCertificate.js';
 import { ConfidentialCredential } from '../base/confidentialCredential.js';
 import { requireArguments } from '../base/credentialContext.js';
-import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
+import type {
+  AuthorityValidationOptions,
+  CredentialPersistenceOptions,
+  MultiTenantCredentialOptions,
+} from '../base/credentialOptions.js';
 import type { ClientProof } from '../msal/confidentialClient.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { assertionFromCallback } from './clientAssertionCredential.js';
 
-interface OnBehalfOfBase extends MultiTenantCredentialOptions {
+/** The on-behalf-of flow with a client secret, as `@azure/identity` names it. */
+export interface OnBehalfOfCredentialSecretOptions {
   tenantId: string;
   clientId: string;
+  clientSecret: string;
+  /** The user's access token that the middle-tier API received. */
+  userAssertionToken: string;
+}
+
+/** The on-behalf-of flow with a certificate file (PEM or PKCS#12), as `@azure/identity` names it. */
+export interface OnBehalfOfCredentialCertificateOptions {
+  tenantId: string;
+  clientId: string;
+  certificatePath: string;
+  /** The file's password, if it has one (this package's addition). */
+  certificatePassword?: string;
+  /** The user's access token that the middle-tier API received. */
+  userAssertionToken: string;
+  /** Sends the certificate chain (`x5c`) with each assertion. */
+  sendCertificateChain?: boolean;
+}
+
+/** The on-behalf-of flow with a client assertion callback, as `@azure/identity` names it. */
+export interface OnBehalfOfCredentialAssertionOptions {
+  tenantId: string;
+  clientId: string;
+  /** Returns the client assertion (a signed JWT); called for each token request. */
+  getAssertion: () => Promise<string>;
   /** The user's access token that the middle-tier API received. */
   userAssertionToken: string;
 }
 
 /** Options of {@link OnBehalfOfCredential}: one way for the middle tier to prove who it is. */
-export type OnBehalfOfCredentialOptions = OnBehalfOfBase &
-  (
-    | { clientSecret: string }
-    | { certificatePath: string; certificatePassword?: string; sendCertificateChain?: boolean }
-    | { getAssertion: () => Promise<string> }
-  );
+export type OnBehalfOfCredentialOptions = (
+  | OnBehalfOfCredentialSecretOptions
+  | OnBehalfOfCredentialCertificateOptions
+  | OnBehalfOfCredentialAssertionOptions
+) &
+  MultiTenantCredentialOptions &
+  CredentialPersistenceOptions &
+  AuthorityValidationOptions;
 
 /**
  * The on-behalf-of flow: a middle-tier API exchanges the user's token it received for a token to
@@ -39,6 +70,22 @@ export type OnBehalfOfCredentialOptions = OnBehalfOfBase &
 export class OnBehalfOfCredential extends ConfidentialCredential {
   private readonly userAssertionToken: string;
 
+  constructor(
+    options: OnBehalfOfCredentialCertificateOptions &
+      MultiTenantCredentialOptions &
+      CredentialPersistenceOptions,
+  );
+  constructor(
+    options: OnBehalfOfCredentialSecretOptions &
+      MultiTenantCredentialOptions &
+      CredentialPersistenceOptions,
+  );
+  constructor(
+    options: OnBehalfOfCredentialAssertionOptions &
+      MultiTenantCredentialOptions &
+      CredentialPersistenceOptions,
+  );
+  constructor(options: OnBehalfOfCredentialOptions);
   constructor(options: OnBehalfOfCredentialOptions) {
     const kind = 'OnBehalfOfCredential';
     requireArguments(kind, {

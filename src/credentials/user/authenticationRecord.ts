@@ -11,7 +11,11 @@ export interface AuthenticationRecord {
   clientId: string;
   tenantId: string;
   username: string;
-  version: '1.0';
+  /**
+   * The format, `"1.0"`: set on the records this package makes and on every serialised record
+   * (optional, since `@azure/identity`'s record type does not declare it).
+   */
+  version?: '1.0';
 }
 
 /** Builds a record from MSAL's account. */
@@ -30,9 +34,10 @@ export function toAuthenticationRecord(
   };
 }
 
-/** Serialises a record to JSON, as `@azure/identity` does. */
+/** Serialises a record to JSON, as `@azure/identity` does: its five fields and `"version": "1.0"`. */
 export function serializeAuthenticationRecord(record: AuthenticationRecord): string {
-  return JSON.stringify(record);
+  const { authority, homeAccountId, clientId, tenantId, username } = record;
+  return JSON.stringify({ authority, homeAccountId, clientId, tenantId, username, version: '1.0' });
 }
 
 /** Reads a serialised record; refuses other versions and missing fields with `InvalidArgumentError`. */

@@ -12,8 +12,11 @@ export interface DeviceCodeInfo {
   userCode: string;
   verificationUri: string;
   message: string;
-  /** When the code stops working. */
-  expiresOn: Date;
+  /**
+   * When the code stops working: always set by this package (optional, since `@azure/identity`'s
+   * `DeviceCodeInfo` does not declare it).
+   */
+  expiresOn?: Date;
 }
 
 /** Shows the device code prompt to the user. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { AccessToken } from '@azure/core-auth';
+import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
 import type { ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node';
 import { AuthenticationRequiredError, isAuthenticationRequiredError } from '../../errors.js';
-import { ReactiveCredential, type TokenStreamOptions } from '../../streams/reactiveCredential.js';
+import { ReactiveCredential } from '../../streams/reactiveCredential.js';
 import { normalizeScopes } from '../../streams/streamKey.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { toAuthenticationRecord, type AuthenticationRecord } from './authenticationRecord.js';
@@ -21,10 +21,8 @@ export interface InteractiveCredentialOptions extends MultiTenantCredentialOptio
   disableAutomaticAuthentication?: boolean;
 }
 
-/** Options of `authenticate`. */
-export interface AuthenticateOptions extends TokenStreamOptions {
-  abortSignal?: AbortSignal;
-}
+/** Options of `authenticate`: those of `getToken`, as in `@azure/identity` (`tenantId`, `enableCae`, `abortSignal`). */
+export type AuthenticateOptions = GetTokenOptions;
 
 /**
  * The base of credentials that act for a user: silent first (MSAL's refresh token for the
@@ -85,7 +83,7 @@ export abstract class UserCredential extends ReactiveCredential {
       tenantId: this.resolveRequestTenant(options.tenantId),
       enableCae: options.enableCae === true,
       reason: 'initial',
-      abortSignal: options.abortSignal ?? new AbortController().signal,
+      abortSignal: asAbortSignal(options.abortSignal),
     };
     this.remember(await this.interact(request));
     return this.record;
@@ -128,6 +126,15 @@ export abstract class UserCredential extends ReactiveCredential {
     await super.close();
     this.context.network.close();
   }
+}
+
+/** A DOM `AbortSignal` that follows `@azure/core-auth`'s `AbortSignalLike` (a new one if none). */
+function asAbortSignal(signal: GetTokenOptions['abortSignal']): AbortSignal {
+  if (signal instanceof AbortSignal) return signal;
+  const controller = new AbortController();
+  if (signal?.aborted) controller.abort();
+  else signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  return controller.signal;
 }
 
 /** The Azure CLI's public client id, the anchor's default for user flows. */

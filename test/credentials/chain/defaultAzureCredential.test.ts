@@ -223,8 +223,8 @@ describe('AZURE_TOKEN_CREDENTIALS', () => {
   });
 
   it('throws at construction when a required variable is missing', () => {
-    expect(() => dac({}, { requiredEnvVars: ['AZURE_SUBSCRIPTION_ID'] })).toThrow(
-      /AZURE_SUBSCRIPTION_ID/,
+    expect(() => dac({}, { requiredEnvVars: ['AZURE_FEDERATED_TOKEN_FILE'] })).toThrow(
+      /AZURE_FEDERATED_TOKEN_FILE/,
     );
   });
 });

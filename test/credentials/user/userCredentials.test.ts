@@ -84,7 +84,7 @@ describe('DeviceCodeCredential', () => {
     expect(decodeJwt(vault.token)).toMatchObject({ aud: 'https://vault.azure.net' });
     expect(prompts).toHaveLength(1);
     expect(prompts[0]!.message).toContain(prompts[0]!.userCode);
-    expect(prompts[0]!.expiresOn.getTime()).toBeGreaterThan(Date.now());
+    expect(prompts[0]!.expiresOn!.getTime()).toBeGreaterThan(Date.now());
   });
 
   it('fails a declined code with the authority error', async () => {
