@@ -39,6 +39,8 @@ export type { TokenEvent, TokenEventType, KeyState, RefreshReason } from './tele
 export { ACQUIRE_SPAN_NAME, Attr as TelemetryAttributes } from './telemetry/tracing.js';
 export { MetricNames } from './telemetry/metrics.js';
 export type { LogLevel, LogSink } from './telemetry/logger.js';
+export { useIdentityPlugin } from './credentials/plugins/identityPlugins.js';
+export type { IdentityPlugin } from './credentials/plugins/identityPlugins.js';
 
 export { AzureAuthorityHosts } from './credentials/base/authorityHost.js';
 export type {
@@ -82,6 +84,8 @@ export type {
   InteractiveCredentialOptions,
   AuthenticateOptions,
 } from './credentials/user/userCredential.js';
+export { VisualStudioCodeCredential } from './credentials/developer/visualStudioCodeCredential.js';
+export type { VisualStudioCodeCredentialOptions } from './credentials/developer/visualStudioCodeCredential.js';
 export {
   serializeAuthenticationRecord,
   deserializeAuthenticationRecord,

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import type { AccessToken } from '@azure/core-auth';
 import { timer, type Subscription } from 'rxjs';
-import { AbortError, InvalidArgumentError } from '../../errors.js';
+import { AbortError, CredentialUnavailableError, InvalidArgumentError } from '../../errors.js';
 import { httpRequest } from '../http/httpRequest.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import type { MsalToken } from '../msal/msalClient.js';
+import { brokerUnavailableMessage } from '../plugins/identityPlugins.js';
 import { PublicUserCredential, type PublicUserCredentialOptions } from './userCredential.js';
 
 /** Opens a URL for the user: the system browser by default; tests and headless hosts pass their own. */
@@ -39,14 +41,33 @@ export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 5 * 60_000;
 export class InteractiveBrowserCredential extends PublicUserCredential {
   private readonly options: InteractiveBrowserCredentialNodeOptions;
   private readonly preferredPort: number | undefined;
+  /** `brokerOptions.enabled` of `@azure/identity`: the WAM broker, which this build lacks. */
+  private readonly brokerRequested: boolean;
 
   constructor(options: InteractiveBrowserCredentialNodeOptions = {}) {
     super('InteractiveBrowserCredential', options);
     this.options = options;
     this.preferredPort = loopbackPort(options.redirectUri);
+    const { brokerOptions } = options as { brokerOptions?: { enabled?: unknown } };
+    this.brokerRequested = brokerOptions?.enabled === true;
+  }
+
+  /** With `brokerOptions.enabled`, unavailable (silently too): the broker would have served it. */
+  protected override async acquireToken(request: AcquireRequest): Promise<AccessToken> {
+    this.refuseBroker();
+    return super.acquireToken(request);
+  }
+
+  private refuseBroker(): void {
+    if (this.brokerRequested) {
+      throw new CredentialUnavailableError(
+        brokerUnavailableMessage('InteractiveBrowserCredential'),
+      );
+    }
   }
 
   protected async interact(request: AcquireRequest): Promise<MsalToken> {
+    this.refuseBroker();
     const {
       loginHint,
       domainHint,
