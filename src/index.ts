@@ -38,7 +38,9 @@ export type { MemoryLayerOptions } from './cache/memoryLayer.js';
 export type { TokenEvent, TokenEventType, KeyState, RefreshReason } from './telemetry/events.js';
 export { ACQUIRE_SPAN_NAME, Attr as TelemetryAttributes } from './telemetry/tracing.js';
 export { MetricNames } from './telemetry/metrics.js';
-export type { LogLevel, LogSink } from './telemetry/logger.js';
+export type { LogLevel, LogSink, AzureClientLogger } from './telemetry/logger.js';
+/** `@azure/identity`'s `logger` (`azure:identity`), and `@azure/logger`'s level and redirection. */
+export { logger, setLogLevel, getLogLevel, AzureLogger } from './telemetry/logger.js';
 export { useIdentityPlugin } from './credentials/plugins/identityPlugins.js';
 export type { IdentityPlugin } from './credentials/plugins/identityPlugins.js';
 
