@@ -41,6 +41,8 @@ export { MetricNames } from './telemetry/metrics.js';
 export type { LogLevel, LogSink, AzureClientLogger } from './telemetry/logger.js';
 /** `@azure/identity`'s `logger` (`azure:identity`), and `@azure/logger`'s level and redirection. */
 export { logger, setLogLevel, getLogLevel, AzureLogger } from './telemetry/logger.js';
+export { getBearerTokenProvider } from './streams/bearerTokenProvider.js';
+export type { GetBearerTokenProviderOptions } from './streams/bearerTokenProvider.js';
 export { useIdentityPlugin } from './credentials/plugins/identityPlugins.js';
 export type { IdentityPlugin } from './credentials/plugins/identityPlugins.js';
 
@@ -118,6 +120,7 @@ export {
   DEFAULT_MANAGED_IDENTITY_PROBE_TIMEOUT_MS,
 } from './credentials/chain/defaultAzureCredential.js';
 export type { DefaultAzureCredentialOptions } from './credentials/chain/defaultAzureCredential.js';
+export { getDefaultAzureCredential } from './credentials/chain/getDefaultAzureCredential.js';
 export type { TokenCachePersistenceOptions } from './streams/defaultTokenManager.js';
 export type { PersistenceOptions } from './cache/persistenceOptions.js';
 export { DEFAULT_CACHE_NAME } from './cache/persistenceOptions.js';
