@@ -88,6 +88,8 @@ export type {
   InteractiveCredentialOptions,
   AuthenticateOptions,
 } from './credentials/user/userCredential.js';
+export { UsernamePasswordCredential } from './credentials/user/usernamePasswordCredential.js';
+export type { UsernamePasswordCredentialOptions } from './credentials/user/usernamePasswordCredential.js';
 export { VisualStudioCodeCredential } from './credentials/developer/visualStudioCodeCredential.js';
 export type { VisualStudioCodeCredentialOptions } from './credentials/developer/visualStudioCodeCredential.js';
 export {

@@ -2,6 +2,7 @@ import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
 import type { Environment } from '../base/authorityHost.js';
 import { ClientCertificateCredential } from './clientCertificateCredential.js';
 import { ClientSecretCredential } from './clientSecretCredential.js';
+import { UsernamePasswordCredential } from '../user/usernamePasswordCredential.js';
 import type { TokenCredentialOptions } from '../base/credentialOptions.js';
 import { WrappingCredential } from '../base/wrappingCredential.js';
 
@@ -18,14 +19,22 @@ export const EnvironmentVariables = {
   sendCertificateChain: 'AZURE_CLIENT_SEND_CERTIFICATE_CHAIN',
   additionallyAllowedTenants: 'AZURE_ADDITIONALLY_ALLOWED_TENANTS',
   authorityHost: 'AZURE_AUTHORITY_HOST',
+  username: 'AZURE_USERNAME',
+  password: 'AZURE_PASSWORD',
 } as const;
+
+/** What `@azure/identity` logs (warning) when the environment holds a username and password. */
+export const ENVIRONMENT_USERNAME_PASSWORD_WARNING =
+  "Environment is configured to use username and password authentication. This authentication method is deprecated, as it doesn't support multifactor authentication (MFA). Use a more secure credential. For more details, see https://aka.ms/azsdk/identity/mfa.";
 
 /**
  * Authenticates a service principal configured by environment variables: `AZURE_TENANT_ID` and
  * `AZURE_CLIENT_ID` with `AZURE_CLIENT_SECRET`, or else with `AZURE_CLIENT_CERTIFICATE_PATH`
- * (+ `AZURE_CLIENT_CERTIFICATE_PASSWORD`, `AZURE_CLIENT_SEND_CERTIFICATE_CHAIN`). Also reads
- * `AZURE_AUTHORITY_HOST` and `AZURE_ADDITIONALLY_ALLOWED_TENANTS` (`;`-separated). When the
- * configuration is incomplete, `getToken` throws `CredentialUnavailableError` naming what is
+ * (+ `AZURE_CLIENT_CERTIFICATE_PASSWORD`, `AZURE_CLIENT_SEND_CERTIFICATE_CHAIN`), or else, as
+ * `@azure/identity` still does, a user with `AZURE_USERNAME` and `AZURE_PASSWORD` through
+ * {@link UsernamePasswordCredential} (deprecated: no MFA; a warning is logged and emitted). Also
+ * reads `AZURE_AUTHORITY_HOST` and `AZURE_ADDITIONALLY_ALLOWED_TENANTS` (`;`-separated). When
+ * the configuration is incomplete, `getToken` throws `CredentialUnavailableError` naming what is
  * missing, so a chain moves on.
  */
 export class EnvironmentCredential extends WrappingCredential {
@@ -44,6 +53,9 @@ export class EnvironmentCredential extends WrappingCredential {
     const clientId = read(EnvironmentVariables.clientId);
     const secret = read(EnvironmentVariables.clientSecret);
     const certificatePath = read(EnvironmentVariables.certificatePath);
+    const username = read(EnvironmentVariables.username);
+    // A password is taken as it is: spaces may be part of it.
+    const password = read(EnvironmentVariables.password) && env[EnvironmentVariables.password];
     const allowed = read(EnvironmentVariables.additionallyAllowedTenants)
       ?.split(';')
       .map((t) => t.trim())
@@ -68,11 +80,29 @@ export class EnvironmentCredential extends WrappingCredential {
         { certificatePath, certificatePassword },
         innerOptions,
       );
+    } else if (tenantId && clientId && username && password) {
+      this.logger.warning(ENVIRONMENT_USERNAME_PASSWORD_WARNING);
+      this.inner = new UsernamePasswordCredential(
+        tenantId,
+        clientId,
+        username,
+        password,
+        innerOptions,
+      );
     }
+    // The deprecated username and password are named only when one of the two is set.
+    const half =
+      username && !password
+        ? ` (or ${EnvironmentVariables.password} with ${EnvironmentVariables.username})`
+        : password && !username
+          ? ` (or ${EnvironmentVariables.username} with ${EnvironmentVariables.password})`
+          : '';
     const proof =
-      secret || certificatePath
+      secret || certificatePath || (username && password)
         ? []
-        : [`${EnvironmentVariables.clientSecret} or ${EnvironmentVariables.certificatePath}`];
+        : [
+            `${EnvironmentVariables.clientSecret} or ${EnvironmentVariables.certificatePath}${half}`,
+          ];
     this.missing = [...base, ...proof].join(', ');
     this.bind({
       kind: 'EnvironmentCredential',
@@ -91,6 +121,8 @@ export function isEnvironmentConfigured(env: Environment): boolean {
   return Boolean(
     env.AZURE_TENANT_ID &&
     env.AZURE_CLIENT_ID &&
-    (env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH),
+    (env.AZURE_CLIENT_SECRET ||
+      env.AZURE_CLIENT_CERTIFICATE_PATH ||
+      (env.AZURE_USERNAME && env.AZURE_PASSWORD)),
   );
 }

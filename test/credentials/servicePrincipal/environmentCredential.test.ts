@@ -6,19 +6,27 @@ import {
   CredentialUnavailableError,
   EnvironmentCredential,
   TokenManager,
+  type LogLevel,
 } from '../../../src/index.js';
-import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { ENVIRONMENT_USERNAME_PASSWORD_WARNING } from '../../../src/credentials/servicePrincipal/environmentCredential.js';
+import { EMULATOR_TEST_USER, startEmulator, type Emulator } from '../../../src/emulator/index.js';
 
 const CLIENT_ID = 'e1e1e1e1-0000-4000-8000-0000000000e1';
 const SECRET = 'env-secret-value~canary';
 const STORAGE = 'https://storage.azure.com/.default';
+const PUBLIC_ID = 'e2e2e2e2-0000-4000-8000-0000000000e2';
 
 let em: Emulator;
 let dir: string;
 const managers: TokenManager[] = [];
 
 beforeAll(async () => {
-  em = await startEmulator({ apps: [{ clientId: CLIENT_ID, clientSecret: SECRET }] });
+  em = await startEmulator({
+    apps: [
+      { clientId: CLIENT_ID, clientSecret: SECRET },
+      { clientId: PUBLIC_ID, publicClient: true },
+    ],
+  });
   dir = mkdtempSync(join(tmpdir(), 'ri-env-'));
 });
 afterAll(async () => {
@@ -27,10 +35,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function credential(env: Record<string, string | undefined>) {
+function credential(env: Record<string, string | undefined>, lines?: string[]) {
   const tokenManager = new TokenManager();
   managers.push(tokenManager);
-  return new EnvironmentCredential({ env, tokenManager, tlsOptions: { ca: em.ca } });
+  return new EnvironmentCredential({
+    env,
+    tokenManager,
+    tlsOptions: { ca: em.ca },
+    loggingOptions: lines && {
+      logLevel: 'warning',
+      sink: (level: LogLevel, line: string) => lines.push(`${level} ${line}`),
+    },
+  });
 }
 
 describe('EnvironmentCredential', () => {
@@ -105,5 +121,47 @@ describe('EnvironmentCredential', () => {
       AZURE_AUTHORITY_HOST: em.url,
     }).getToken(STORAGE);
     expect(token.token).toMatch(/^eyJ/);
+  });
+
+  it('uses AZURE_USERNAME and AZURE_PASSWORD third, as the anchor does, warning they are deprecated', async () => {
+    const lines: string[] = [];
+    const original = process.emitWarning;
+    process.emitWarning = (() => undefined) as typeof original;
+    let token;
+    try {
+      token = await credential(
+        {
+          AZURE_TENANT_ID: em.tenantId,
+          AZURE_CLIENT_ID: PUBLIC_ID,
+          AZURE_USERNAME: EMULATOR_TEST_USER.username,
+          AZURE_PASSWORD: EMULATOR_TEST_USER.password,
+          AZURE_AUTHORITY_HOST: em.url,
+        },
+        lines,
+      ).getToken('https://graph.microsoft.com/User.Read');
+    } finally {
+      process.emitWarning = original;
+    }
+    expect(decodeJwt(token.token)).toMatchObject({ upn: EMULATOR_TEST_USER.username });
+    expect(lines).toContain(
+      `warning EnvironmentCredential => ${ENVIRONMENT_USERNAME_PASSWORD_WARNING}`,
+    );
+    expect(lines.join('\n')).not.toContain(EMULATOR_TEST_USER.password);
+  });
+
+  it('names the other half of a username and password that is set alone', async () => {
+    const base = { AZURE_TENANT_ID: em.tenantId, AZURE_CLIENT_ID: PUBLIC_ID };
+    const noPassword = await credential({ ...base, AZURE_USERNAME: 'ada@contoso.test' })
+      .getToken(STORAGE)
+      .catch((e: unknown) => e);
+    expect(noPassword).toBeInstanceOf(CredentialUnavailableError);
+    expect((noPassword as Error).message).toContain(
+      'Missing environment variables: AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH (or AZURE_PASSWORD with AZURE_USERNAME).',
+    );
+    const noUsername = await credential({ ...base, AZURE_PASSWORD: 'pw-canary-value' })
+      .getToken(STORAGE)
+      .catch((e: unknown) => e);
+    expect((noUsername as Error).message).toContain('(or AZURE_USERNAME with AZURE_PASSWORD)');
+    expect((noUsername as Error).message).not.toContain('pw-canary-value');
   });
 });

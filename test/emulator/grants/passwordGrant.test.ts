@@ -88,7 +88,11 @@ describe('password grant (ROPC)', () => {
   });
 
   it('refuses a wrong password and an unknown user alike: AADSTS50126 invalid_grant', async () => {
-    for (const form of [{ password: 'wrong-password' }, { username: 'nobody@contoso.test' }]) {
+    const forms: Record<string, string>[] = [
+      { password: 'wrong-password' },
+      { username: 'nobody@contoso.test' },
+    ];
+    for (const form of forms) {
       const result = await grant(form);
       expect(result.status).toBe(400);
       expect(json(result)).toMatchObject({ error: 'invalid_grant', error_codes: [50126] });
