@@ -131,3 +131,56 @@ export { DiskLayer } from './cache/diskLayer.js';
 export type { DiskLayerOptions } from './cache/diskLayer.js';
 export { DiskMsalCacheStore } from './cache/diskMsalCacheStore.js';
 export { defaultCacheDirectory } from './cache/cacheDirectory.js';
+
+// The rest of `@azure/identity` 4.13's exported types, under its names (test/compat checks them).
+// (AuthenticationRequiredErrorOptions and the errors' other types come with `export *` above.)
+export type {
+  MultiTenantTokenCredentialOptions,
+  AuthorityValidationOptions,
+  CredentialPersistenceOptions,
+  CredentialLoggingOptions,
+} from './credentials/base/credentialOptions.js';
+export type {
+  CommonClientOptions,
+  PipelineHttpClient,
+  PipelinePolicyLike,
+  AdditionalPolicyConfig,
+  PipelineRetryOptions,
+  ProxySettings,
+  PipelineAgent,
+  TlsSettings,
+  TlsKeyObject,
+  TlsPfxObject,
+  RedirectPolicyOptions,
+  UserAgentPolicyOptions,
+  TelemetryOptions,
+  LogPolicyOptions,
+} from './credentials/base/pipelineOptions.js';
+export type {
+  ClientCertificatePEMCertificate,
+  ClientCertificatePEMCertificatePath,
+} from './credentials/servicePrincipal/clientCertificateCredential.js';
+export type {
+  OnBehalfOfCredentialSecretOptions,
+  OnBehalfOfCredentialCertificateOptions,
+  OnBehalfOfCredentialAssertionOptions,
+} from './credentials/servicePrincipal/onBehalfOfCredential.js';
+export type {
+  ManagedIdentityCredentialClientIdOptions,
+  ManagedIdentityCredentialResourceIdOptions,
+  ManagedIdentityCredentialObjectIdOptions,
+} from './credentials/managedIdentity/managedIdentityCredential.js';
+export type {
+  DefaultAzureCredentialClientIdOptions,
+  DefaultAzureCredentialResourceIdOptions,
+  DefaultAzureCredentialEnvVars,
+} from './credentials/chain/defaultAzureCredential.js';
+export type {
+  InteractiveBrowserCredentialInBrowserOptions,
+  BrowserCustomizationOptions,
+  BrowserLoginStyle,
+  BrokerOptions,
+  BrokerEnabledOptions,
+  BrokerDisabledOptions,
+  BrokerAuthOptions,
+} from './credentials/user/interactiveBrowserCredential.js';

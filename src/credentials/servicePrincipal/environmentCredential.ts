@@ -3,11 +3,14 @@ import type { Environment } from '../base/authorityHost.js';
 import { ClientCertificateCredential } from './clientCertificateCredential.js';
 import { ClientSecretCredential } from './clientSecretCredential.js';
 import { UsernamePasswordCredential } from '../user/usernamePasswordCredential.js';
-import type { TokenCredentialOptions } from '../base/credentialOptions.js';
+import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
 import { WrappingCredential } from '../base/wrappingCredential.js';
 
-/** Options of {@link EnvironmentCredential}. */
-export type EnvironmentCredentialOptions = TokenCredentialOptions;
+/**
+ * Options of {@link EnvironmentCredential}, as in `@azure/identity`; there too
+ * `additionallyAllowedTenants` comes from `AZURE_ADDITIONALLY_ALLOWED_TENANTS`, not the option.
+ */
+export type EnvironmentCredentialOptions = MultiTenantCredentialOptions;
 
 /** The variables it reads, in the anchor's precedence. */
 export const EnvironmentVariables = {

@@ -6,15 +6,66 @@ import { httpRequest } from '../http/httpRequest.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import type { MsalToken } from '../msal/msalClient.js';
 import { brokerUnavailableMessage } from '../plugins/identityPlugins.js';
-import { PublicUserCredential, type PublicUserCredentialOptions } from './userCredential.js';
+import {
+  PublicUserCredential,
+  type InteractiveCredentialOptions,
+  type PublicUserCredentialOptions,
+} from './userCredential.js';
 
 /** Opens a URL for the user: the system browser by default; tests and headless hosts pass their own. */
 export type BrowserOpener = (url: string) => Promise<void>;
 
+/** The pages shown in the browser once the sign-in ends, as `@azure/identity` takes them. */
+export interface BrowserCustomizationOptions {
+  browserCustomizationOptions?: {
+    /** The page shown when the sign-in fails. */
+    errorMessage?: string;
+    /** The page shown when the sign-in succeeds. */
+    successMessage?: string;
+  };
+}
+
+/**
+ * Windows' authentication broker (WAM), as `@azure/identity` takes it. This package has no native
+ * broker: with `enabled: true` the credential is built, and its `getToken` fails with
+ * `CredentialUnavailableError` saying so.
+ */
+export type BrokerOptions = BrokerEnabledOptions | BrokerDisabledOptions;
+
+/** The broker turned off. */
+export interface BrokerDisabledOptions {
+  enabled: false;
+  legacyEnableMsaPassthrough?: undefined;
+  parentWindowHandle: undefined;
+}
+
+/** The broker turned on: the window to parent its prompt to, and how it treats accounts. */
+export interface BrokerEnabledOptions {
+  enabled: true;
+  /** Pass Microsoft accounts through (needed by some first-party apps). */
+  legacyEnableMsaPassthrough?: boolean;
+  /** The native handle of the parent window. */
+  parentWindowHandle: Uint8Array;
+  /** Try the operating system's default account before prompting. */
+  useDefaultBrokerAccount?: boolean;
+}
+
+/** `brokerOptions`, as `@azure/identity` groups it. */
+export interface BrokerAuthOptions {
+  brokerOptions?: BrokerOptions;
+}
+
+/** `@azure/identity`'s browser-only login styles; on Node.js the sign-in is always a new page. */
+export type BrowserLoginStyle = 'redirect' | 'popup';
+
 /** Options of {@link InteractiveBrowserCredential}. */
-export interface InteractiveBrowserCredentialNodeOptions extends PublicUserCredentialOptions {
-  /** `http://localhost:<port>`: the loopback port to listen on. Default: a free port. */
-  redirectUri?: string;
+export interface InteractiveBrowserCredentialNodeOptions
+  extends PublicUserCredentialOptions, BrowserCustomizationOptions, BrokerAuthOptions {
+  /**
+   * `http://localhost:<port>`: the loopback port to listen on (a function is called once, at
+   * construction). Default: a free port.
+   */
+  redirectUri?: string | (() => string);
   loginHint?: string;
   domainHint?: string;
   /** Default `select_account`, or `login` with a `loginHint`, as in `@azure/identity`. */
@@ -23,7 +74,18 @@ export interface InteractiveBrowserCredentialNodeOptions extends PublicUserCrede
   browser?: BrowserOpener;
   /** How long to wait for the user. Default 5 minutes. */
   timeoutMs?: number;
-  browserCustomizationOptions?: { successMessage?: string; errorMessage?: string };
+}
+
+/**
+ * `@azure/identity`'s options for the credential in a web browser, accepted as they are: on
+ * Node.js they mean what the Node options of the same name mean, and `loginStyle` has no effect.
+ */
+export interface InteractiveBrowserCredentialInBrowserOptions extends InteractiveCredentialOptions {
+  redirectUri?: string | (() => string);
+  tenantId?: string;
+  clientId: string;
+  loginStyle?: BrowserLoginStyle;
+  loginHint?: string;
 }
 
 export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 5 * 60_000;
@@ -44,10 +106,16 @@ export class InteractiveBrowserCredential extends PublicUserCredential {
   /** `brokerOptions.enabled` of `@azure/identity`: the WAM broker, which this build lacks. */
   private readonly brokerRequested: boolean;
 
-  constructor(options: InteractiveBrowserCredentialNodeOptions = {}) {
+  constructor(
+    options:
+      InteractiveBrowserCredentialNodeOptions | InteractiveBrowserCredentialInBrowserOptions = {},
+  ) {
     super('InteractiveBrowserCredential', options);
     this.options = options;
-    this.preferredPort = loopbackPort(options.redirectUri);
+    const { redirectUri } = options;
+    this.preferredPort = loopbackPort(
+      typeof redirectUri === 'function' ? redirectUri() : redirectUri,
+    );
     const { brokerOptions } = options as { brokerOptions?: { enabled?: unknown } };
     this.brokerRequested = brokerOptions?.enabled === true;
   }
