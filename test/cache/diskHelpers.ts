@@ -2,19 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CachedToken } from '../../src/cache/cacheLayer.js';
-
-export const T0 = Date.UTC(2026, 0, 1);
-export const HOUR = 3_600_000;
 
 /** A fresh 32-byte key. */
 export function newKey(): Buffer {
   return randomBytes(32);
-}
-
-/** A token whose value is easy to search for in files. */
-export function token(value: string, expiresOnTimestamp = T0 + HOUR): CachedToken {
-  return { token: value, expiresOnTimestamp, obtainedAt: T0 };
 }
 
 /** A temporary directory per test, removed afterwards. */

@@ -1,36 +1,18 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { DiskLayer } from '../../src/cache/diskLayer.js';
 import { LockedFileStore } from '../../src/cache/lockedFileStore.js';
-import { newKey, token } from './diskHelpers.js';
+import { ChildProcesses, ROOT, ensureBuilt } from '../support/childProcesses.js';
+import { teardownAfterEach } from '../support/teardown.js';
+import { token } from '../support/cachedTokens.js';
+import { newKey } from './diskHelpers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BUILT = join(ROOT, 'dist', 'esm', 'cache', 'diskLayer.js');
 const WORKER = join(ROOT, 'test', 'support', 'cacheWorker.mjs');
 const MIN_STALE_MS = 2000;
-
-function newestMtime(path: string): number {
-  const info = statSync(path);
-  if (!info.isDirectory()) return info.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-/** Builds the library when dist is missing or older than what the worker loads. */
-function ensureBuilt(): void {
-  const sources = ['src/cache', 'src/errors.ts', 'src/telemetry'].map((p) => join(ROOT, p));
-  if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
-  try {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
-  } catch (error) {
-    // Type errors elsewhere in the tree fail the build but tsc still emits the cache's files.
-    if (!existsSync(BUILT)) throw error;
-  }
-}
 
 interface Worker {
   child: ChildProcess;
@@ -40,7 +22,7 @@ interface Worker {
   waitForLine(predicate: (line: string) => boolean): Promise<void>;
 }
 
-const children: ChildProcess[] = [];
+const children = new ChildProcesses();
 let dir: string;
 let key: string;
 
@@ -53,7 +35,7 @@ function startWorker(mode: string, args: Record<string, unknown>): Worker {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  children.push(child);
+  children.track(child);
   const lines: string[] = [];
   const stderr: string[] = [];
   const waiters = new Set<() => void>();
@@ -93,7 +75,8 @@ function storeReader(warnings: string[]): LockedFileStore {
 }
 
 beforeAll(() => {
-  ensureBuilt();
+  // The workers load the built cache: build it when dist is missing or older than its sources.
+  ensureBuilt(['dist/esm/cache/diskLayer.js'], ['src/cache', 'src/errors.ts', 'src/telemetry']);
 }, 120_000);
 
 beforeEach(async () => {
@@ -101,15 +84,14 @@ beforeEach(async () => {
   key = newKey().toString('base64');
 });
 
+// Declared first, so it runs before the folder is removed.
+const teardown = teardownAfterEach();
+
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-afterAll(() => {
-  for (const child of children)
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
-      process.kill(child.pid, 'SIGKILL');
-});
+afterAll(() => children.killAll());
 
 describe('DiskLayer across processes', () => {
   it('keeps every write of 8 processes × 500 writes, and always parses', async () => {
@@ -160,12 +142,12 @@ describe('DiskLayer across processes', () => {
       lockStaleMs: MIN_STALE_MS,
       lockWaitMs: 15_000,
     });
+    teardown.defer(() => layer.close());
     await layer.set('after', token('after', Date.now() + 3_600_000));
     expect(
       readdirSync(dir).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock')),
     ).toEqual([]);
     expect(Object.keys(await layer.store.read())).toContain('after');
-    await layer.close();
   }, 60_000);
 
   it('breaks the key lock of a process killed while holding it', async () => {

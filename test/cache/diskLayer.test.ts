@@ -5,16 +5,9 @@ import { DiskMsalCacheStore } from '../../src/cache/diskMsalCacheStore.js';
 import { LayeredCache } from '../../src/cache/layeredCache.js';
 import { MemoryLayer } from '../../src/cache/memoryLayer.js';
 import { isInvalidArgumentError } from '../../src/errors.js';
-import {
-  HOUR,
-  modeOf,
-  namesIn,
-  newKey,
-  readAllFiles,
-  T0,
-  token,
-  useTempDir,
-} from './diskHelpers.js';
+import { thrown } from '../support/failures.js';
+import { HOUR, T0, token } from '../support/cachedTokens.js';
+import { modeOf, namesIn, newKey, readAllFiles, useTempDir } from './diskHelpers.js';
 
 const posixOnly = process.platform === 'win32' ? it.skip : it;
 const dir = useTempDir();
@@ -31,15 +24,6 @@ function layerAt(options: Partial<DiskLayerOptions> = {}, key = newKey()) {
     ...options,
   });
   return { clock, layer, warnings };
-}
-
-function thrown(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('DiskLayer', () => {

@@ -9,6 +9,7 @@ import {
   type EncryptedEnvelope,
 } from '../../src/cache/encryption.js';
 import { isInvalidArgumentError } from '../../src/errors.js';
+import { thrown } from '../support/failures.js';
 
 const KEY = randomBytes(32);
 const AAD = 'reactive-identity';
@@ -18,15 +19,6 @@ function flip(base64: string, index = 0): string {
   const bytes = Buffer.from(base64, 'base64');
   bytes[index] = (bytes[index] ?? 0) ^ 0x01;
   return bytes.toString('base64');
-}
-
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('REACTIVE_IDENTITY_CACHE_KEY', () => {

@@ -2,15 +2,10 @@ import type { CacheLayer, CachedToken, MaybePromise } from '../../src/cache/cach
 import { isPromiseLike } from '../../src/cache/cacheLayer.js';
 import { LayeredCache, type LayerFailureHandler } from '../../src/cache/layeredCache.js';
 import { MemoryLayer } from '../../src/cache/memoryLayer.js';
+import { T0, token } from '../support/cachedTokens.js';
 
-const T0 = Date.UTC(2026, 0, 1);
-const HOUR = 3_600_000;
 const KEY = 'ClientSecretCredential|id||nocae|https://storage.azure.com/.default';
 const always = (): boolean => true;
-
-function token(name: string, expiresOnTimestamp = T0 + HOUR): CachedToken {
-  return { token: name, expiresOnTimestamp, obtainedAt: T0 };
-}
 
 /** A layer backed by a map that answers with promises, as a disk layer would. */
 class AsyncLayer implements CacheLayer {

@@ -1,12 +1,6 @@
-import { isPromiseLike, type CachedToken } from '../../src/cache/cacheLayer.js';
+import { isPromiseLike } from '../../src/cache/cacheLayer.js';
 import { DEFAULT_MEMORY_MAX_ENTRIES, MemoryLayer } from '../../src/cache/memoryLayer.js';
-
-const T0 = Date.UTC(2026, 0, 1);
-const HOUR = 3_600_000;
-
-function token(name: string, expiresOnTimestamp = T0 + HOUR): CachedToken {
-  return { token: name, expiresOnTimestamp, obtainedAt: T0 };
-}
+import { T0, token } from '../support/cachedTokens.js';
 
 function layerAt(start = T0, maxEntries?: number) {
   const clock = { now: start };

@@ -1,8 +1,6 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
   DeviceCodeCredential,
@@ -10,8 +8,8 @@ import {
   TokenManager,
 } from '../../src/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { ChildProcesses, ROOT, ensureBuilt, runNode } from '../support/childProcesses.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORKER = join(ROOT, 'test', 'support', 'identityWorker.mjs');
 const APP = '8a8a8a8a-0000-4000-8000-00000000008a';
 const SECRET = 'eight-processes-secret';
@@ -21,17 +19,13 @@ const STORAGE = 'https://storage.azure.com/.default';
 let em: Emulator;
 let dir: string;
 const key = randomBytes(32).toString('base64');
-const children = new Set<number>();
+const children = new ChildProcesses();
 /** Every token the tests were handed, to look for in the cache files. */
 const issued: string[] = [];
 
 beforeAll(async () => {
   // The workers run the built library; build it once if it is missing.
-  try {
-    statSync(join(ROOT, 'dist', 'esm', 'index.js'));
-  } catch {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
-  }
+  ensureBuilt(['dist/esm/index.js']);
   em = await startEmulator({
     latencyMs: 100,
     deviceCodeIntervalSeconds: 0,
@@ -43,41 +37,25 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ri-persist-'));
 }, 60_000);
 afterAll(async () => {
-  for (const pid of children) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  children.killAll();
   await em.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** Runs one worker process with `config` and returns its JSON answer. */
-function worker(config: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function worker(config: Record<string, unknown>): Promise<Record<string, unknown>> {
   const persistence = { directory: dir, name: 'processes', encryptionKey: key };
   const env = {
     PATH: process.env.PATH ?? '',
     WORKER_CONFIG: JSON.stringify({ authorityHost: em.url, ca: em.ca, persistence, ...config }),
   };
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      [WORKER],
-      { env, timeout: 60_000 },
-      (error, stdout) => {
-        if (child.pid !== undefined) children.delete(child.pid);
-        const line = stdout.trim().split('\n').pop() ?? '';
-        try {
-          resolve(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          reject(error ?? new Error(`worker printed ${line}`));
-        }
-      },
-    );
-    if (child.pid !== undefined) children.add(child.pid);
-  });
+  const { error, stdout } = await runNode(WORKER, { env, timeoutMs: 60_000 }, children);
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    throw error ?? new Error(`worker printed ${line}`);
+  }
 }
 
 describe('a persistent cache shared by processes', () => {

@@ -1,14 +1,13 @@
-import { createServer, type Server } from 'node:net';
 import {
   AuthenticationError,
   ClientSecretCredential,
   ManagedIdentityCredential,
   NetworkError,
-  TokenManager,
-  type TokenManagerOptions,
 } from '../../src/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { until } from '../support/userFlows.js';
+import { freePort } from '../support/freePort.js';
+import { TokenManagers } from '../support/tokenManagers.js';
+import { until } from '../support/until.js';
 import { VirtualClock } from '../support/virtualClock.js';
 
 /**
@@ -22,24 +21,18 @@ const STORAGE = 'https://storage.azure.com/.default';
 const VAULT = 'https://vault.azure.net/.default';
 
 let em: Emulator;
-const managers: TokenManager[] = [];
+const managers = new TokenManagers({ retryInitialDelayMs: 1, retryMaxDelayMs: 4 });
 
 beforeAll(async () => {
   em = await startEmulator({ apps: [{ clientId: CLIENT_ID, clientSecret: SECRET }] });
 });
 afterAll(async () => {
-  await Promise.all(managers.map((m) => m.close()));
+  await managers.closeAll();
   await em.stop();
 });
 afterEach(() => em.faults.clear());
 
-function manager(options: TokenManagerOptions = {}): TokenManager {
-  const m = new TokenManager({ retryInitialDelayMs: 1, retryMaxDelayMs: 4, ...options });
-  managers.push(m);
-  return m;
-}
-
-function secretCredential(tokenManager = manager(), authorityHost = em.url) {
+function secretCredential(tokenManager = managers.create(), authorityHost = em.url) {
   return new ClientSecretCredential(em.tenantId, CLIENT_ID, SECRET, {
     authorityHost,
     tlsOptions: { ca: em.ca },
@@ -71,8 +64,8 @@ describe('ClientSecretCredential during an outage', () => {
   );
 
   it('gives NetworkError when nothing answers', async () => {
-    const port = await closedPort();
-    const error = await secretCredential(manager(), `https://127.0.0.1:${port}`)
+    const port = await freePort();
+    const error = await secretCredential(managers.create(), `https://127.0.0.1:${port}`)
       .getToken(STORAGE)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
@@ -93,7 +86,9 @@ describe('ClientSecretCredential during an outage', () => {
 
   it('honours Retry-After given as an HTTP date', async () => {
     const clock = new VirtualClock(Date.now());
-    const credential = secretCredential(manager({ scheduler: clock, retryMaxDelayMs: 30_000 }));
+    const credential = secretCredential(
+      managers.create({ scheduler: clock, retryMaxDelayMs: 30_000 }),
+    );
     const before = em.counters.get('token');
     em.faults.add({
       route: 'token',
@@ -116,7 +111,7 @@ describe('ManagedIdentityCredential during an outage', () => {
   it('gives AuthenticationError 503 from App Service after its retries, then the next call works', async () => {
     const credential = new ManagedIdentityCredential({
       env: em.managedIdentity.env('appService'),
-      tokenManager: manager(),
+      tokenManager: managers.create(),
     });
     em.faults.add({ route: 'appService', status: 503 });
     const error = await credential.getToken(VAULT).catch((e: unknown) => e);
@@ -128,11 +123,3 @@ describe('ManagedIdentityCredential during an outage', () => {
     });
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

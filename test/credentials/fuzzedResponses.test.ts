@@ -52,6 +52,7 @@ import {
   type Outcome,
 } from '../support/fuzzOracle.js';
 import { FuzzServer } from '../support/fuzzServer.js';
+import { TokenManagers } from '../support/tokenManagers.js';
 import { VirtualClock } from '../support/virtualClock.js';
 
 /**
@@ -78,7 +79,7 @@ let https: FuzzServer;
 let http: FuzzServer;
 const networks = new Map<number, MsalNetworkClient>();
 const credentials: ReactiveCredential[] = [];
-const managers: TokenManager[] = [];
+const managers = new TokenManagers();
 
 beforeAll(async () => {
   ca = await createCertificateAuthority();
@@ -91,7 +92,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await Promise.all(credentials.splice(0).map((c) => c.close()));
-  await Promise.all(managers.splice(0).map((m) => m.close()));
+  await managers.closeAll();
 });
 
 afterAll(async () => {
@@ -335,8 +336,7 @@ describe('miRequest and parseMiResponse against a loopback managed identity endp
 /** A fresh engine on a virtual clock (for retry waits) that starts at the wall clock's now. */
 function engine(): { clock: VirtualClock; tokenManager: TokenManager } {
   const clock = new VirtualClock(Date.now());
-  const tokenManager = new TokenManager({ scheduler: clock });
-  managers.push(tokenManager);
+  const tokenManager = managers.create({ scheduler: clock });
   return { clock, tokenManager };
 }
 

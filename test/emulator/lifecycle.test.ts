@@ -12,13 +12,10 @@ import {
   send,
   tokenPath,
 } from './support/helpers.js';
+import { teardownAfterEach } from '../support/teardown.js';
+import { until } from '../support/until.js';
 
 const OPENID_PATH = `/${EMULATOR_TENANT_ID}/v2.0/.well-known/openid-configuration`;
-
-/** Resolves once `condition` holds, checking on each turn of the event loop. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
-}
 
 describe('counters and the request log', () => {
   let emulator: Emulator;
@@ -137,9 +134,12 @@ describe('the request log bound', () => {
 });
 
 describe('stop()', () => {
+  // stop() is what these tests are about; the teardown stops an emulator an assertion left running.
+  const teardown = teardownAfterEach();
+
   it('closes idle keep-alive sockets and is idempotent', async () => {
-    const emulator = await startEmulator();
-    const agent = new Agent({ keepAlive: true });
+    const emulator = teardown.add(await startEmulator(), (started) => started.stop());
+    const agent = teardown.add(new Agent({ keepAlive: true }), (keepAlive) => keepAlive.destroy());
     let socket: Socket | undefined;
     const closed = new Promise<void>((resolve) => {
       const req = request(`${emulator.url}${OPENID_PATH}`, { ca: emulator.ca, agent }, (res) => {
@@ -157,11 +157,10 @@ describe('stop()', () => {
     expect(socket?.destroyed).toBe(true);
     await emulator.stop();
     await expect(get(emulator, OPENID_PATH)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    agent.destroy();
   });
 
   it('ends a request that is waiting on injected latency', async () => {
-    const emulator = await startEmulator();
+    const emulator = teardown.add(await startEmulator(), (started) => started.stop());
     emulator.faults.add({ route: 'openid', latencyMs: 600_000 });
     const pending = send(emulator, OPENID_PATH);
     pending.catch(() => undefined);

@@ -98,11 +98,3 @@ export async function playBrowser(
   const response = parseForm(submitted.text);
   await postForm(response.action, response.fields);
 }
-
-/** Waits, by yielding to I/O and never by sleeping a fixed time, until `condition` holds. */
-export async function until(condition: () => boolean, what = 'condition'): Promise<void> {
-  // A bound, not a timing assertion: generous, so a loaded machine only makes the wait longer.
-  const deadline = Date.now() + 20_000;
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
-  if (!condition()) throw new Error(`Timed out waiting for ${what}`);
-}

@@ -14,6 +14,7 @@ import {
   type TokenEvent,
 } from '../../src/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { describeError } from '../support/errorText.js';
 
 // A secret nobody would type by accident: if any of it shows up, it leaked.
 const CANARY = 'CANARY~k9Zr.4pQx_7wLm2Vb8Ns3Td6Yh';
@@ -28,22 +29,6 @@ class TestMetricReader extends MetricReader {
   protected onShutdown(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-/** Everything an error carries that a logger or a crash report could print, causes included. */
-function describeError(error: unknown, depth = 0): string[] {
-  if (depth > 10 || typeof error !== 'object' || error === null) return [String(error)];
-  const e = error as Error & { errors?: unknown[] };
-  const parts = [
-    String(e.name),
-    String(e.message),
-    String(e.stack),
-    JSON.stringify(e),
-    inspect(e, { depth: 20, showHidden: true }),
-  ];
-  if (e.cause !== undefined) parts.push(...describeError(e.cause, depth + 1));
-  for (const inner of e.errors ?? []) parts.push(...describeError(inner, depth + 1));
-  return parts;
 }
 
 describe('canary secret', () => {

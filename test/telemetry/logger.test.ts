@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as azureLogger from '@azure/logger';
 import * as anchor from '@azure/identity';
 import {
@@ -10,30 +9,24 @@ import {
   getLogLevel,
   logger,
   setLogLevel,
-  TokenManager,
   VisualStudioCodeCredential,
 } from '../../src/index.js';
 import { createLogger, logLevelFromEnv } from '../../src/telemetry/logger.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { ROOT, ensureBuilt } from '../support/childProcesses.js';
+import { TokenManagers } from '../support/tokenManagers.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCOPE = 'https://management.azure.com/.default';
 const APP = '6c6c6c6c-0000-4000-8000-00000000006c';
 const SECRET = 'logger-test-secret~canary';
 
 const defaultLog = AzureLogger.log;
 let lines: string[];
-const managers: TokenManager[] = [];
-
-function manager(): TokenManager {
-  const m = new TokenManager();
-  managers.push(m);
-  return m;
-}
+const managers = new TokenManagers();
 
 /** What a VisualStudioCodeCredential logs for one failed getToken (an `info` line). */
 async function vsCodeAttempt(): Promise<void> {
-  await new VisualStudioCodeCredential({ tokenManager: manager() })
+  await new VisualStudioCodeCredential({ tokenManager: managers.create() })
     .getToken(SCOPE)
     .catch(() => undefined);
 }
@@ -46,7 +39,7 @@ afterEach(() => {
   AzureLogger.log = defaultLog;
   setLogLevel();
 });
-afterAll(() => Promise.all(managers.map((m) => m.close())));
+afterAll(() => managers.closeAll());
 
 describe('logger', () => {
   it('is an AzureClientLogger of azure:identity, as the anchor’s', () => {
@@ -122,7 +115,7 @@ describe('logger', () => {
         authorityHost: em.url,
         tlsOptions: { ca: em.ca },
         env: {},
-        tokenManager: manager(),
+        tokenManager: managers.create(),
       })
         .getToken(SCOPE)
         .catch(() => undefined);
@@ -140,7 +133,7 @@ describe('logger', () => {
 
   it('lets a credential’s own loggingOptions.logLevel through when the shared level is off', async () => {
     await new VisualStudioCodeCredential({
-      tokenManager: manager(),
+      tokenManager: managers.create(),
       loggingOptions: { logLevel: 'info' },
     })
       .getToken(SCOPE)
@@ -156,11 +149,7 @@ describe('logger', () => {
   });
 
   it('follows AZURE_LOG_LEVEL of the process, as @azure/logger reads it at start', () => {
-    try {
-      statSync(join(ROOT, 'dist', 'esm', 'index.js'));
-    } catch {
-      execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
-    }
+    ensureBuilt(['dist/esm/index.js']);
     const url = pathToFileURL(join(ROOT, 'dist', 'esm', 'index.js')).href;
     const script = `const { logger, getLogLevel } = await import(${JSON.stringify(url)});
       console.log(JSON.stringify([getLogLevel(), logger.warning.enabled, logger.info.enabled]));`;

@@ -21,6 +21,7 @@ import {
   TokenManager,
 } from '../../src/index.js';
 import { FakeCredential } from '../support/fakeCredential.js';
+import { teardownAfterEach } from '../support/teardown.js';
 import { VirtualClock } from '../support/virtualClock.js';
 
 const SCOPE = 'https://storage.azure.com/.default';
@@ -37,6 +38,8 @@ class TestMetricReader extends MetricReader {
     return Promise.resolve();
   }
 }
+
+const teardown = teardownAfterEach();
 
 function setup(options: { keepWarmMs?: number } = {}) {
   const clock = new VirtualClock();
@@ -65,12 +68,12 @@ function setup(options: { keepWarmMs?: number } = {}) {
   };
   const points = async (name: string): Promise<DataPoint<unknown>[]> =>
     ((await metric(name))?.dataPoints ?? []) as DataPoint<unknown>[];
-  const close = async (): Promise<void> => {
+  teardown.defer(async () => {
     await manager.close();
     await meterProvider.shutdown();
     await tracerProvider.shutdown();
-  };
-  return { clock, manager, credential, exporter, spans, metric, points, close, tracerProvider };
+  });
+  return { clock, manager, credential, exporter, spans, metric, points, tracerProvider };
 }
 
 const unavailable503 = () =>
@@ -106,7 +109,6 @@ describe('acquisition spans', () => {
       [Attr.cae]: false,
       [Attr.reason]: 'initial',
     });
-    await ctx.close();
   });
 
   it('records the requested tenant and CAE flag', async () => {
@@ -116,7 +118,6 @@ describe('acquisition spans', () => {
       [Attr.tenant]: 'tenant-b',
       [Attr.cae]: true,
     });
-    await ctx.close();
   });
 
   it('marks a successful attempt with outcome success and status OK', async () => {
@@ -126,7 +127,6 @@ describe('acquisition spans', () => {
     expect(span!.attributes[Attr.outcome]).toBe('success');
     expect(span!.status.code).toBe(SpanStatusCode.OK);
     expect(span!.attributes[Attr.errorType]).toBeUndefined();
-    await ctx.close();
   });
 
   it('marks a failed attempt with outcome failure, error.type and status ERROR', async () => {
@@ -142,7 +142,6 @@ describe('acquisition spans', () => {
       code: SpanStatusCode.ERROR,
       message: expect.stringContaining('invalid_client'),
     });
-    await ctx.close();
   });
 
   it('records every retried attempt as its own span', async () => {
@@ -158,7 +157,6 @@ describe('acquisition spans', () => {
         ['initial', 'success'],
       ],
     );
-    await ctx.close();
   });
 
   it('records a timer-driven refresh with reason proactive', async () => {
@@ -167,7 +165,6 @@ describe('acquisition spans', () => {
     await ctx.clock.advance(56 * MIN);
     sub.unsubscribe();
     expect(ctx.spans().map((s) => s.attributes[Attr.reason])).toEqual(['initial', 'proactive']);
-    await ctx.close();
   });
 
   it('records a claims challenge with reason claims', async () => {
@@ -175,7 +172,6 @@ describe('acquisition spans', () => {
     await getToken(ctx, SCOPE);
     await getToken(ctx, SCOPE, { claims: '{"access_token":{"nbf":{"essential":true}}}' });
     expect(ctx.spans().map((s) => s.attributes[Attr.reason])).toEqual(['initial', 'claims']);
-    await ctx.close();
   });
 
   it('records no span for a getToken answered from the current token', async () => {
@@ -183,7 +179,6 @@ describe('acquisition spans', () => {
     await getToken(ctx, SCOPE);
     await getToken(ctx, SCOPE);
     expect(ctx.spans()).toHaveLength(1);
-    await ctx.close();
   });
 
   it('ends the span of an attempt cancelled by an aborted caller and a closing manager', async () => {
@@ -199,7 +194,6 @@ describe('acquisition spans', () => {
     await ctx.manager.close();
     expect(ctx.spans()).toHaveLength(1);
     expect(ctx.spans()[0]!.attributes[Attr.outcome]).toBe('cancelled');
-    await ctx.close();
   });
 
   it('aborts the credential’s request when its attempt is cancelled', async () => {
@@ -209,7 +203,6 @@ describe('acquisition spans', () => {
     await ctx.manager.close();
     await call;
     expect(ctx.credential.requests[0]!.abortSignal.aborted).toBe(true);
-    await ctx.close();
   });
 
   it('leaves the abort signal of a finished request alone', async () => {
@@ -217,7 +210,6 @@ describe('acquisition spans', () => {
     await getToken(ctx, SCOPE);
     await ctx.manager.close();
     expect(ctx.credential.requests[0]!.abortSignal.aborted).toBe(false);
-    await ctx.close();
   });
 });
 
@@ -242,7 +234,6 @@ describe('acquisition metrics', () => {
       ]),
     );
     expect(points).toHaveLength(2);
-    await ctx.close();
   });
 
   it('records the duration of each acquisition in scheduler milliseconds', async () => {
@@ -252,7 +243,6 @@ describe('acquisition metrics', () => {
     expect(data?.dataPointType).toBe(DataPointType.HISTOGRAM);
     expect(data?.descriptor.unit).toBe('ms');
     expect(data?.dataPoints[0]?.value).toMatchObject({ count: 1, sum: 100 });
-    await ctx.close();
   });
 
   it('counts cache lookups by layer and hit', async () => {
@@ -277,7 +267,6 @@ describe('acquisition metrics', () => {
     );
     expect(counts).toHaveLength(3);
     expect(ctx.credential.requests).toHaveLength(1);
-    await ctx.close();
   });
 
   it('counts failed refreshes of a token still being served', async () => {
@@ -291,7 +280,6 @@ describe('acquisition metrics', () => {
     expect(points.map((p) => [p.attributes, p.value])).toEqual([
       [{ [Attr.credential]: 'FakeCredential' }, 2],
     ]);
-    await ctx.close();
   });
 
   it('does not count a failed first acquisition as a refresh failure', async () => {
@@ -299,7 +287,6 @@ describe('acquisition metrics', () => {
     ctx.credential.outcomes = [{ error: invalidClient() }];
     await getToken(ctx, SCOPE);
     expect(await ctx.points(MetricNames.refreshFailures)).toEqual([]);
-    await ctx.close();
   });
 
   it('reports the remaining lifetime of each key’s current token', async () => {
@@ -324,7 +311,6 @@ describe('acquisition metrics', () => {
       ]),
     );
     expect(points).toHaveLength(2);
-    await ctx.close();
   });
 });
 
@@ -349,7 +335,6 @@ describe('refresh spans', () => {
         callerSpan.spanContext().spanId,
       ]);
       subscription.unsubscribe();
-      await ctx.close();
     } finally {
       context.disable();
     }
@@ -367,7 +352,6 @@ describe('refresh spans', () => {
       await call;
       callerSpan.end();
       expect(ctx.spans()[0]!.parentSpanContext?.spanId).toBe(callerSpan.spanContext().spanId);
-      await ctx.close();
     } finally {
       context.disable();
     }

@@ -7,13 +7,17 @@ import {
   TokenManager,
 } from '../../../src/index.js';
 import { FakeCredential } from '../../support/fakeCredential.js';
+import { teardownAfterEach } from '../../support/teardown.js';
 import { VirtualClock } from '../../support/virtualClock.js';
 
 const SCOPE = 'https://vault.azure.net/.default';
 
+const teardown = teardownAfterEach();
+
 function setup() {
   const clock = new VirtualClock();
   const manager = new TokenManager({ scheduler: clock, random: () => 1 });
+  teardown.defer(() => manager.close());
   const link = (name: string) => new FakeCredential(manager, clock, 10, name);
   return { clock, manager, link };
 }
@@ -33,7 +37,6 @@ describe('ChainedTokenCredential', () => {
     await clock.advance(20);
     expect((await call).token).toBe('token-1');
     expect([a.requests.length, b.requests.length]).toEqual([1, 1]);
-    await manager.close();
   });
 
   it('caches at the chain: later calls cost no link attempt', async () => {
@@ -46,7 +49,6 @@ describe('ChainedTokenCredential', () => {
     await chain.getToken(SCOPE);
     await chain.getToken(SCOPE);
     expect(a.requests).toHaveLength(1);
-    await manager.close();
   });
 
   it('stops at a link that tried and failed, with that link error', async () => {
@@ -64,7 +66,6 @@ describe('ChainedTokenCredential', () => {
     await clock.advance(20);
     expect(await call).toMatchObject({ code: 'ERR_AUTHENTICATION_FAILED', statusCode: 401 });
     expect(b.requests).toHaveLength(0);
-    await manager.close();
   });
 
   it('throws an aggregate error naming every link when all are unavailable', async () => {
@@ -82,7 +83,6 @@ describe('ChainedTokenCredential', () => {
     expect(error.message).toMatch(
       /ChainedTokenCredential authentication failed\.\nFakeCredential: first.*\nFakeCredential: second/s,
     );
-    await manager.close();
   });
 
   it('accepts foreign TokenCredentials and treats a null token as unavailable', async () => {
@@ -98,7 +98,6 @@ describe('ChainedTokenCredential', () => {
       link('unused'),
     );
     expect((await chain.getToken(SCOPE)).token).toBe('foreign');
-    await manager.close();
   });
 
   it('reports an empty chain as unavailable', async () => {
@@ -107,6 +106,5 @@ describe('ChainedTokenCredential', () => {
     await expect(chain.getToken(SCOPE)).rejects.toMatchObject({
       code: 'ERR_CREDENTIAL_UNAVAILABLE',
     });
-    await manager.close();
   });
 });

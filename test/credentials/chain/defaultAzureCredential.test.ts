@@ -7,7 +7,6 @@ import {
   AggregateAuthenticationError,
   AuthenticationError,
   DefaultAzureCredential,
-  TokenManager,
   type DefaultAzureCredentialOptions,
 } from '../../../src/index.js';
 import {
@@ -16,6 +15,7 @@ import {
   type Emulator,
 } from '../../../src/emulator/index.js';
 import { createFakeCli, type FakeCli } from '../../support/fakeCli.js';
+import { TokenManagers } from '../../support/tokenManagers.js';
 
 const SECRET_APP = 'dacdac00-0000-4000-8000-0000000000da';
 const SECRET = 'dac-secret~canary';
@@ -29,7 +29,7 @@ let dir: string;
 let probePort: number;
 let probes = 0;
 let probeServer: Server;
-const managers: TokenManager[] = [];
+const managers = new TokenManagers();
 
 beforeAll(async () => {
   em = await startEmulator({ apps: [{ clientId: SECRET_APP, clientSecret: SECRET }] });
@@ -48,7 +48,7 @@ beforeAll(async () => {
   probePort = (probeServer.address() as { port: number }).port;
 });
 afterAll(async () => {
-  await Promise.all(managers.map((m) => m.close()));
+  await managers.closeAll();
   await em.stop();
   cli.cleanup();
   rmSync(dir, { recursive: true, force: true });
@@ -65,8 +65,7 @@ const laptop = (): Record<string, string> => ({
 });
 
 function dac(env: Record<string, string | undefined>, options: DefaultAzureCredentialOptions = {}) {
-  const tokenManager = new TokenManager();
-  managers.push(tokenManager);
+  const tokenManager = managers.create();
   return new DefaultAzureCredential({
     authorityHost: em.url,
     tlsOptions: { ca: em.ca },

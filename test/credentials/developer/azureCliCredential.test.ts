@@ -1,13 +1,6 @@
 import { AzureCliCredential, type AzureCliCredentialOptions } from '../../../src/index.js';
-import {
-  MANAGEMENT,
-  OTHER_TENANT,
-  STORAGE,
-  TENANT,
-  optionsOf,
-  rejection,
-  useHarness,
-} from './cliHarness.js';
+import { rejection } from '../../support/failures.js';
+import { MANAGEMENT, OTHER_TENANT, STORAGE, TENANT, optionsOf, useHarness } from './cliHarness.js';
 
 const harness = useHarness(['az']);
 const credential = (extra: AzureCliCredentialOptions = {}) =>

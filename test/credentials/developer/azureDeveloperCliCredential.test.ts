@@ -2,15 +2,8 @@ import {
   AzureDeveloperCliCredential,
   type DeveloperCliCredentialOptions,
 } from '../../../src/index.js';
-import {
-  MANAGEMENT,
-  OTHER_TENANT,
-  STORAGE,
-  TENANT,
-  optionsOf,
-  rejection,
-  useHarness,
-} from './cliHarness.js';
+import { rejection } from '../../support/failures.js';
+import { MANAGEMENT, OTHER_TENANT, STORAGE, TENANT, optionsOf, useHarness } from './cliHarness.js';
 
 const harness = useHarness(['azd']);
 const credential = (extra: DeveloperCliCredentialOptions = {}) =>

@@ -5,6 +5,7 @@ import {
   type DeveloperCliCredentialOptions,
 } from '../../../src/index.js';
 import { removeFake } from '../../support/fakeCli.js';
+import { rejection } from '../../support/failures.js';
 import {
   JWT,
   MANAGEMENT,
@@ -12,7 +13,6 @@ import {
   STORAGE,
   TENANT,
   optionsOf,
-  rejection,
   useHarness,
 } from './cliHarness.js';
 

@@ -43,16 +43,6 @@ export function optionsOf<T extends object>(harness: Harness, extra?: T) {
   };
 }
 
-/** The error a promise rejects with (fails the test if it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
-}
-
 /** Every text an error carries: its message and its causes' messages. */
 export function textOf(error: unknown): string {
   const parts: string[] = [];

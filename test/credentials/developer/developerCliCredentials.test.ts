@@ -17,12 +17,12 @@ import {
   type FakeScenario,
   type FakeTool,
 } from '../../support/fakeCli.js';
+import { rejection } from '../../support/failures.js';
 import {
   JWT,
   MANAGEMENT,
   STORAGE,
   optionsOf,
-  rejection,
   textOf,
   useHarness,
   type Harness,

@@ -3,28 +3,22 @@ import {
   ChainedTokenCredential,
   CredentialUnavailableError,
   InvalidArgumentError,
-  TokenManager,
   VisualStudioCodeCredential,
   type TokenCredential,
 } from '../../../src/index.js';
 import { VSCODE_UNAVAILABLE_MESSAGE } from '../../../src/credentials/developer/visualStudioCodeCredential.js';
 import { resetIdentityPlugins } from '../../../src/credentials/plugins/identityPlugins.js';
+import { TokenManagers } from '../../support/tokenManagers.js';
 
 const SCOPE = 'https://management.azure.com/.default';
-const managers: TokenManager[] = [];
+const managers = new TokenManagers();
 
-function manager(): TokenManager {
-  const m = new TokenManager();
-  managers.push(m);
-  return m;
-}
-
-afterAll(() => Promise.all(managers.map((m) => m.close())));
+afterAll(() => managers.closeAll());
 beforeEach(() => resetIdentityPlugins());
 
 describe('VisualStudioCodeCredential', () => {
   it('is unavailable with the anchor’s guidance, word for word', async () => {
-    const ours = await new VisualStudioCodeCredential({ tokenManager: manager() })
+    const ours = await new VisualStudioCodeCredential({ tokenManager: managers.create() })
       .getToken(SCOPE)
       .catch((e: unknown) => e);
     const theirs = await new anchor.VisualStudioCodeCredential()
@@ -41,7 +35,7 @@ describe('VisualStudioCodeCredential', () => {
       tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
       additionallyAllowedTenants: ['*'],
       authorityHost: 'https://login.microsoftonline.com',
-      tokenManager: manager(),
+      tokenManager: managers.create(),
     });
     await expect(
       credential.getToken(SCOPE, { tenantId: 'contoso.onmicrosoft.com' }),
@@ -50,7 +44,7 @@ describe('VisualStudioCodeCredential', () => {
 
   it('refuses adfs and a malformed tenant at construction, a tenant it may not serve at getToken', async () => {
     expect(
-      () => new VisualStudioCodeCredential({ tenantId: 'adfs', tokenManager: manager() }),
+      () => new VisualStudioCodeCredential({ tenantId: 'adfs', tokenManager: managers.create() }),
     ).toThrow(
       new CredentialUnavailableError(
         'The VisualStudioCodeCredential does not support authentication with ADFS tenants.',
@@ -61,7 +55,7 @@ describe('VisualStudioCodeCredential', () => {
     );
     const error = await new VisualStudioCodeCredential({
       tenantId: 'home',
-      tokenManager: manager(),
+      tokenManager: managers.create(),
     })
       .getToken(SCOPE, { tenantId: 'elsewhere' })
       .catch((e: unknown) => e);
@@ -74,8 +68,8 @@ describe('VisualStudioCodeCredential', () => {
       getToken: async () => ({ token: 'next-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
     };
     const chain = new ChainedTokenCredential(
-      { tokenManager: manager() },
-      new VisualStudioCodeCredential({ tokenManager: manager() }),
+      { tokenManager: managers.create() },
+      new VisualStudioCodeCredential({ tokenManager: managers.create() }),
       next,
     );
     expect((await chain.getToken(SCOPE)).token).toBe('next-token');

@@ -6,10 +6,10 @@ import {
   AuthenticationError,
   AzurePipelinesCredential,
   CredentialUnavailableError,
-  TokenManager,
   WorkloadIdentityCredential,
 } from '../../../src/index.js';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { TokenManagers } from '../../support/tokenManagers.js';
 
 const WORKLOAD_APP = 'f0f0f0f0-0000-4000-8000-0000000000f0';
 const PIPELINE_APP = 'f1f1f1f1-0000-4000-8000-0000000000f1';
@@ -20,7 +20,7 @@ const GRAPH = 'https://graph.microsoft.com/.default';
 
 let em: Emulator;
 let dir: string;
-const managers: TokenManager[] = [];
+const managers = new TokenManagers();
 
 beforeAll(async () => {
   em = await startEmulator({ pipelines: { serviceConnections: [{ id: CONNECTION }] } });
@@ -40,20 +40,15 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ri-wi-'));
 });
 afterAll(async () => {
-  await Promise.all(managers.map((m) => m.close()));
+  await managers.closeAll();
   await em.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function manager(): TokenManager {
-  const m = new TokenManager();
-  managers.push(m);
-  return m;
-}
 const common = () => ({
   authorityHost: em.url,
   tlsOptions: { ca: em.ca },
-  tokenManager: manager(),
+  tokenManager: managers.create(),
 });
 
 describe('WorkloadIdentityCredential', () => {

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -8,7 +7,6 @@ import {
   AuthenticationError,
   CredentialUnavailableError,
   ManagedIdentityCredential,
-  TokenManager,
 } from '../../../src/index.js';
 import {
   EMULATOR_SYSTEM_ASSIGNED_IDENTITY,
@@ -17,7 +15,10 @@ import {
   type Emulator,
   type ManagedIdentitySource,
 } from '../../../src/emulator/index.js';
-import { until } from '../../support/userFlows.js';
+import { freePort } from '../../support/freePort.js';
+import { teardownAfterEach } from '../../support/teardown.js';
+import { TokenManagers } from '../../support/tokenManagers.js';
+import { until } from '../../support/until.js';
 import { VirtualClock } from '../../support/virtualClock.js';
 
 const VAULT = 'https://vault.azure.net/.default';
@@ -25,29 +26,24 @@ const HOUR = 3_600_000;
 const USER = EMULATOR_USER_ASSIGNED_IDENTITIES[0]!;
 let em: Emulator;
 let arcDir: string;
-const managers: TokenManager[] = [];
+const managers = new TokenManagers();
 
 beforeAll(async () => {
   arcDir = mkdtempSync(join(tmpdir(), 'ri-arc-keys-'));
   em = await startEmulator({ managedIdentity: { arcKeyDirectory: arcDir } });
 });
 afterAll(async () => {
-  await Promise.all(managers.map((m) => m.close()));
+  await managers.closeAll();
   await em.stop();
   rmSync(arcDir, { recursive: true, force: true });
 });
 afterEach(() => em.faults.clear());
-
-function manager(options: ConstructorParameters<typeof TokenManager>[0] = {}): TokenManager {
-  const m = new TokenManager(options);
-  managers.push(m);
-  return m;
-}
+const teardown = teardownAfterEach();
 
 function credential(
   source: ManagedIdentitySource,
   options: Record<string, unknown> = {},
-  tokenManager = manager(),
+  tokenManager = managers.create(),
 ) {
   return new ManagedIdentityCredential({
     env: em.managedIdentity.env(source),
@@ -151,7 +147,7 @@ describe('ManagedIdentityCredential on each host', () => {
   it('takes the client id as the first constructor argument, as the anchor does', async () => {
     const cred = new ManagedIdentityCredential(USER.clientId, {
       env: em.managedIdentity.env('imds'),
-      tokenManager: manager(),
+      tokenManager: managers.create(),
     });
     expect(decodeJwt((await cred.getToken(VAULT)).token)).toMatchObject({ appid: USER.clientId });
   });
@@ -177,7 +173,7 @@ describe('ManagedIdentityCredential on each host', () => {
       IDENTITY_SERVER_THUMBPRINT: 'AA'.repeat(20),
     };
     const before = em.counters.get('serviceFabric');
-    const error = await new ManagedIdentityCredential({ env, tokenManager: manager() })
+    const error = await new ManagedIdentityCredential({ env, tokenManager: managers.create() })
       .getToken(VAULT)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_NETWORK' });
@@ -199,20 +195,20 @@ describe('ManagedIdentityCredential on each host', () => {
     'reads expires_on styled as %s',
     async (style) => {
       em.managedIdentity.setExpiresOnStyle('appService', style);
+      teardown.defer(() => em.managedIdentity.setExpiresOnStyle('appService', 'epoch-string'));
       const token = await credential('appService').getToken(VAULT);
       expect(Math.abs(token.expiresOnTimestamp - (Date.now() + 24 * HOUR))).toBeLessThan(
         5 * 60_000,
       );
-      em.managedIdentity.setExpiresOnStyle('appService', 'epoch-string');
     },
   );
 
   it('is unavailable when nothing listens, and the probe says so at once', async () => {
-    const closed = await closedPort();
+    const closed = await freePort();
     const cred = new ManagedIdentityCredential({
       env: { AZURE_POD_IDENTITY_AUTHORITY_HOST: `http://127.0.0.1:${closed}` },
       probeImds: { timeoutMs: 500 },
-      tokenManager: manager(),
+      tokenManager: managers.create(),
     });
     const error = await cred.getToken(VAULT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CredentialUnavailableError);
@@ -230,7 +226,7 @@ describe('ManagedIdentityCredential on each host', () => {
 describe('ManagedIdentityCredential retries on IMDS, on virtual time', () => {
   async function schedule(status: number, times: number, retryAfterSeconds?: number) {
     const clock = new VirtualClock(Date.now());
-    const cred = credential('imds', {}, manager({ scheduler: clock, random: () => 1 }));
+    const cred = credential('imds', {}, managers.create({ scheduler: clock, random: () => 1 }));
     em.faults.add({ route: 'imds', status, times, retryAfterSeconds });
     const before = em.counters.get('imds');
     const seen = (): number => em.counters.get('imds') - before;
@@ -302,11 +298,3 @@ describe('ManagedIdentityCredential retries on IMDS, on virtual time', () => {
     expect(seen()).toBe(6);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -18,7 +18,7 @@ import {
   issueServerCertificate,
   type CertificateAuthority,
 } from '../../../src/emulator/index.js';
-import { until } from '../../support/userFlows.js';
+import { until } from '../../support/until.js';
 import { VirtualClock } from '../../support/virtualClock.js';
 
 // Shaped like a JWT so that redaction has something to find; it must never be repeated.

@@ -7,7 +7,6 @@ import {
   CredentialUnavailableError,
   InteractiveBrowserCredential,
   InvalidArgumentError,
-  TokenManager,
   useIdentityPlugin,
   VisualStudioCodeCredential,
   type IdentityPlugin,
@@ -20,6 +19,7 @@ import {
 } from '../../../src/credentials/plugins/identityPlugins.js';
 import { VSCODE_UNAVAILABLE_MESSAGE } from '../../../src/credentials/developer/visualStudioCodeCredential.js';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { TokenManagers } from '../../support/tokenManagers.js';
 
 const APP = '9c9c9c9c-0000-4000-8000-00000000009c';
 const SECRET = 'plugin-test-secret~value';
@@ -50,14 +50,14 @@ const vsCodePlugin: IdentityPlugin = (context) => {
 
 let em: Emulator;
 let dir: string;
-const managers: TokenManager[] = [];
+const managers = new TokenManagers();
 
 beforeAll(async () => {
   em = await startEmulator({ apps: [{ clientId: APP, clientSecret: SECRET }] });
   dir = mkdtempSync(join(tmpdir(), 'ri-plugins-'));
 });
 afterAll(async () => {
-  await Promise.all(managers.map((m) => m.close()));
+  await managers.closeAll();
   await em.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -85,8 +85,7 @@ describe('useIdentityPlugin', () => {
     const token = await first.getToken(STORAGE);
     expect(readdirSync(dir).some((file) => file.startsWith(persistence.name))).toBe(true);
     // Another engine on the same cache (another process, in effect) finds it on disk.
-    const other = new TokenManager({ persistence });
-    managers.push(other);
+    const other = managers.create({ persistence });
     const second = new ClientSecretCredential(em.tenantId, APP, SECRET, {
       authorityHost: em.url,
       tlsOptions: { ca: em.ca },
@@ -100,10 +99,9 @@ describe('useIdentityPlugin', () => {
 
   it('accepts @azure/identity-broker; a credential asking for the broker is unavailable, saying why', async () => {
     const options = {
-      tokenManager: new TokenManager(),
+      tokenManager: managers.create(),
       brokerOptions: { enabled: true, parentWindowHandle: new Uint8Array(0) },
     } as InteractiveBrowserCredentialNodeOptions;
-    managers.push(options.tokenManager!);
     const before = await new InteractiveBrowserCredential(options)
       .getToken(STORAGE)
       .catch((e: unknown) => e);
@@ -125,8 +123,7 @@ describe('useIdentityPlugin', () => {
   it('accepts @azure/identity-vscode; VisualStudioCodeCredential stays unavailable, saying why', async () => {
     useIdentityPlugin(vsCodePlugin);
     expect(registeredPlugins().vsCodeAuthRecordPath).toContain('authRecord.json');
-    const tokenManager = new TokenManager();
-    managers.push(tokenManager);
+    const tokenManager = managers.create();
     const error = await new VisualStudioCodeCredential({ tokenManager })
       .getToken(STORAGE)
       .catch((e: unknown) => e);

@@ -10,20 +10,22 @@ import {
 } from '../../../src/index.js';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
 import { VirtualClock } from '../../support/virtualClock.js';
-import { until } from '../../support/userFlows.js';
+import { teardownAfterEach } from '../../support/teardown.js';
+import { TokenManagers } from '../../support/tokenManagers.js';
+import { until } from '../../support/until.js';
 
 const CLIENT_ID = '5a1d0c3e-0000-4000-8000-0000000000c5';
 const SECRET = 'client-secret-value~for.tests';
 const STORAGE = 'https://storage.azure.com/.default';
 
 let em: Emulator;
-const managers: TokenManager[] = [];
+const managers = new TokenManagers();
 
 beforeAll(async () => {
   em = await startEmulator({ apps: [{ clientId: CLIENT_ID, clientSecret: SECRET }] });
 });
 afterAll(async () => {
-  await Promise.all(managers.map((m) => m.close()));
+  await managers.closeAll();
   await em.stop();
 });
 afterEach(() => em.faults.clear());
@@ -33,12 +35,11 @@ function credential(
   secret = SECRET,
   options: { manager?: TokenManagerOptions; additionallyAllowedTenants?: string[] } = {},
 ) {
-  const tokenManager = new TokenManager({
+  const tokenManager = managers.create({
     retryInitialDelayMs: 1,
     retryMaxDelayMs: 4,
     ...options.manager,
   });
-  managers.push(tokenManager);
   return new ClientSecretCredential(em.tenantId, CLIENT_ID, secret, {
     authorityHost: em.url,
     tlsOptions: { ca: em.ca },
@@ -153,9 +154,10 @@ describe('ClientSecretCredential against the emulator', () => {
 });
 
 describe('ClientSecretCredential sharing and lifetime', () => {
+  const teardown = teardownAfterEach();
+
   it('makes one token request for 1000 instances with one configuration and 1000 concurrent calls', async () => {
-    const tokenManager = new TokenManager();
-    managers.push(tokenManager);
+    const tokenManager = managers.create();
     em.counters.reset();
     const instances = Array.from(
       { length: 1000 },
@@ -175,7 +177,7 @@ describe('ClientSecretCredential sharing and lifetime', () => {
   it('keeps no timer that holds the process open, and close() releases its streams', async () => {
     const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = refTimers();
-    const tokenManager = new TokenManager();
+    const tokenManager = teardown.add(new TokenManager(), (manager) => manager.close());
     const cred = new ClientSecretCredential(em.tenantId, CLIENT_ID, SECRET, {
       authorityHost: em.url,
       tlsOptions: { ca: em.ca },
@@ -188,15 +190,13 @@ describe('ClientSecretCredential sharing and lifetime', () => {
     expect(refTimers()).toBeLessThanOrEqual(before);
     await cred.close();
     expect(tokenManager.snapshot()).toEqual([]);
-    await tokenManager.close();
   });
 });
 
 describe('ClientSecretCredential events', () => {
   it('keeps the events and snapshots of two instances with one client id but different secrets apart', async () => {
     em.registerApp({ clientId: CLIENT_ID, clientSecret: SECRET });
-    const tokenManager = new TokenManager();
-    managers.push(tokenManager);
+    const tokenManager = managers.create();
     const make = (secret: string) =>
       new ClientSecretCredential(em.tenantId, CLIENT_ID, secret, {
         authorityHost: em.url,
@@ -218,8 +218,7 @@ describe('ClientSecretCredential events', () => {
 describe('ClientSecretCredential logging', () => {
   it('logs each acquisition as @azure/identity does, at info, redacted', async () => {
     const lines: string[] = [];
-    const tokenManager = new TokenManager();
-    managers.push(tokenManager);
+    const tokenManager = managers.create();
     const cred = new ClientSecretCredential(em.tenantId, CLIENT_ID, SECRET, {
       authorityHost: em.url,
       tlsOptions: { ca: em.ca },

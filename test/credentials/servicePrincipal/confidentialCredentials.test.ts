@@ -20,7 +20,9 @@ import { EMULATOR_TEST_USER, startEmulator, type Emulator } from '../../../src/e
 import { certificateAssertion } from '../../../src/credentials/servicePrincipal/clientAssertionSigner.js';
 import { loadClientCertificate } from '../../../src/credentials/servicePrincipal/clientCertificate.js';
 import { makeClientCertificate, type TestCertificate } from '../../support/certificates.js';
-import { emulatorRequest, playBrowser, until } from '../../support/userFlows.js';
+import { TokenManagers } from '../../support/tokenManagers.js';
+import { until } from '../../support/until.js';
+import { emulatorRequest, playBrowser } from '../../support/userFlows.js';
 import { VirtualClock } from '../../support/virtualClock.js';
 
 const CERT_APP = 'ce7ce7ce-0000-4000-8000-0000000000ce';
@@ -43,7 +45,7 @@ afterEach(() => {
 let dir: string;
 let certA: TestCertificate;
 let certB: TestCertificate;
-const managers: TokenManager[] = [];
+const managers = new TokenManagers();
 
 beforeAll(async () => {
   certA = makeClientCertificate('cert A');
@@ -67,17 +69,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ri-conf-'));
 });
 afterAll(async () => {
-  await Promise.all(managers.map((m) => m.close()));
+  await managers.closeAll();
   await em.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function manager(options: ConstructorParameters<typeof TokenManager>[0] = {}): TokenManager {
-  const m = new TokenManager(options);
-  managers.push(m);
-  return m;
-}
-const common = (tokenManager = manager()) => ({
+const common = (tokenManager = managers.create()) => ({
   authorityHost: em.url,
   tlsOptions: { ca: em.ca },
   env: {},
@@ -383,7 +380,7 @@ describe('token streams of every credential', () => {
       const clock = new VirtualClock(Date.now());
       // Assertions are stamped with the engine's (virtual) time: the authority shares that clock.
       authorityNow = () => clock.now();
-      const credential = make(manager({ scheduler: clock, keepWarmMs: 3 * 60 * MIN }));
+      const credential = make(managers.create({ scheduler: clock, keepWarmMs: 3 * 60 * MIN }));
       prompts = 0;
       const seen: AccessToken[] = [];
       const subscription = credential.token$(STORAGE).subscribe((t) => seen.push(t));

@@ -13,7 +13,10 @@ import {
   type DeviceCodeInfo,
 } from '../../../src/index.js';
 import { EMULATOR_TEST_USER, startEmulator, type Emulator } from '../../../src/emulator/index.js';
-import { emulatorRequest, playBrowser, postForm, until } from '../../support/userFlows.js';
+import { teardownAfterEach } from '../../support/teardown.js';
+import { TokenManagers } from '../../support/tokenManagers.js';
+import { until } from '../../support/until.js';
+import { emulatorRequest, playBrowser, postForm } from '../../support/userFlows.js';
 
 const PUBLIC_ID = 'b0b0b0b0-0000-4000-8000-0000000000b0';
 const WEB_ID = 'c0c0c0c0-0000-4000-8000-0000000000c0';
@@ -24,7 +27,7 @@ const VAULT = 'https://vault.azure.net/.default';
 
 let em: Emulator;
 let skewMs = 0;
-const managers: TokenManager[] = [];
+const managers = new TokenManagers();
 
 beforeAll(async () => {
   em = await startEmulator({
@@ -37,18 +40,12 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await Promise.all(managers.map((m) => m.close()));
+  await managers.closeAll();
   await em.stop();
 });
 afterEach(() => {
   skewMs = 0;
 });
-
-function manager(): TokenManager {
-  const m = new TokenManager();
-  managers.push(m);
-  return m;
-}
 
 const common = () => ({ authorityHost: em.url, tlsOptions: { ca: em.ca }, env: {} });
 
@@ -62,7 +59,7 @@ function deviceCode(
     ...common(),
     tenantId: em.tenantId,
     clientId: PUBLIC_ID,
-    tokenManager: options.tokenManager ?? manager(),
+    tokenManager: options.tokenManager ?? managers.create(),
     userPromptCallback: (info) => {
       prompts.push(info);
       if (decide === 'approve') em.approveDeviceCode(info.userCode);
@@ -73,6 +70,8 @@ function deviceCode(
 }
 
 describe('DeviceCodeCredential', () => {
+  const teardown = teardownAfterEach();
+
   it('prompts once, then gets tokens for other scopes silently', async () => {
     const { credential, prompts } = deviceCode();
     const graph = await credential.getToken(GRAPH);
@@ -100,7 +99,7 @@ describe('DeviceCodeCredential', () => {
       ...common(),
       tenantId: em.tenantId,
       clientId: PUBLIC_ID,
-      tokenManager: manager(),
+      tokenManager: managers.create(),
       userPromptCallback: () => {
         skewMs = 3_600_000;
       },
@@ -111,7 +110,8 @@ describe('DeviceCodeCredential', () => {
 
   it('stops waiting when the caller aborts', async () => {
     const controller = new AbortController();
-    const tokenManager = new TokenManager();
+    // Nobody waits after the abort; closing the engine after the test cancels MSAL's polling.
+    const tokenManager = teardown.add(new TokenManager(), (manager) => manager.close());
     const { credential, prompts } = deviceCode('none', { tokenManager });
     const call = credential
       .getToken(GRAPH, { abortSignal: controller.signal })
@@ -119,8 +119,6 @@ describe('DeviceCodeCredential', () => {
     await until(() => prompts.length === 1, 'the prompt');
     controller.abort();
     expect(await call).toMatchObject({ code: 'ERR_ABORTED' });
-    // Nobody waits any more; closing the engine cancels MSAL's polling.
-    await tokenManager.close();
   });
 
   it('throws AuthenticationRequiredError instead of prompting when automatic authentication is disabled', async () => {
@@ -129,7 +127,7 @@ describe('DeviceCodeCredential', () => {
       ...common(),
       tenantId: em.tenantId,
       clientId: PUBLIC_ID,
-      tokenManager: manager(),
+      tokenManager: managers.create(),
       disableAutomaticAuthentication: true,
       userPromptCallback: () => (prompted = true),
     });
@@ -138,7 +136,7 @@ describe('DeviceCodeCredential', () => {
   });
 
   it('authenticate() returns a record from which a new credential gets tokens silently', async () => {
-    const tokenManager = manager();
+    const tokenManager = managers.create();
     const { credential } = deviceCode('approve', { tokenManager });
     const record = await credential.authenticate(GRAPH);
     expect(record).toMatchObject({
@@ -183,7 +181,7 @@ describe('InteractiveBrowserCredential', () => {
       ...common(),
       tenantId: em.tenantId,
       clientId: PUBLIC_ID,
-      tokenManager: manager(),
+      tokenManager: managers.create(),
       loginHint: EMULATOR_TEST_USER.username,
       timeoutMs: options.timeoutMs,
       browser: async (url) => {
@@ -254,7 +252,7 @@ describe('AuthorizationCodeCredential', () => {
       WEB_REDIRECT,
       {
         ...common(),
-        tokenManager: manager(),
+        tokenManager: managers.create(),
       },
     );
     const graph = await credential.getToken(GRAPH);
@@ -285,7 +283,7 @@ describe('AuthorizationCodeCredential', () => {
     )!;
     const credential = new AuthorizationCodeCredential(em.tenantId, PUBLIC_ID, value, redirectUri, {
       ...common(),
-      tokenManager: manager(),
+      tokenManager: managers.create(),
       codeVerifier: verifier,
     });
     expect(decodeJwt((await credential.getToken(GRAPH)).token)).toMatchObject({
@@ -304,7 +302,7 @@ describe('AuthorizationCodeCredential', () => {
       WEB_REDIRECT,
       {
         ...common(),
-        tokenManager: manager(),
+        tokenManager: managers.create(),
       },
     );
     const error = (await credential

@@ -15,6 +15,7 @@ import {
   warnUsernamePasswordDeprecated,
 } from '../../../src/credentials/user/usernamePasswordCredential.js';
 import { EMULATOR_TEST_USER, startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { TokenManagers } from '../../support/tokenManagers.js';
 
 const PUBLIC_ID = 'a1b2c3d4-0000-4000-8000-0000000000a1';
 const GRAPH = 'https://graph.microsoft.com/User.Read';
@@ -27,7 +28,7 @@ const MFA_USER = {
 
 let em: Emulator;
 let skewMs = 0;
-const managers: TokenManager[] = [];
+const managers = new TokenManagers();
 
 beforeAll(async () => {
   em = await startEmulator({
@@ -37,19 +38,13 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await Promise.all(managers.map((m) => m.close()));
+  await managers.closeAll();
   await em.stop();
 });
 beforeEach(() => em.counters.reset());
 afterEach(() => {
   skewMs = 0;
 });
-
-function manager(): TokenManager {
-  const m = new TokenManager();
-  managers.push(m);
-  return m;
-}
 
 function credential(
   user: { username: string; password: string } = EMULATOR_TEST_USER,
@@ -64,7 +59,7 @@ function credential(
       authorityHost: em.url,
       tlsOptions: { ca: em.ca },
       env: {},
-      tokenManager: options.tokenManager ?? manager(),
+      tokenManager: options.tokenManager ?? managers.create(),
       loggingOptions: options.lines && {
         logLevel: 'verbose',
         sink: (level: LogLevel, line: string) => options.lines!.push(`${level} ${line}`),
@@ -101,7 +96,7 @@ describe('UsernamePasswordCredential', () => {
   });
 
   it('shares tokens between instances for the same user and password', async () => {
-    const tokenManager = manager();
+    const tokenManager = managers.create();
     const first = await credential(EMULATOR_TEST_USER, { tokenManager }).getToken(GRAPH);
     const second = await credential(EMULATOR_TEST_USER, { tokenManager }).getToken(GRAPH);
     expect(second.token).toBe(first.token);
@@ -137,7 +132,7 @@ describe('UsernamePasswordCredential', () => {
     expect((error as Error).message).toContain('AADSTS50076');
     expect((error as Error).message).not.toContain(MFA_USER.password);
     const chain = new ChainedTokenCredential(
-      { tokenManager: manager() },
+      { tokenManager: managers.create() },
       credential(MFA_USER),
       credential(),
     );

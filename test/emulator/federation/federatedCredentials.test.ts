@@ -6,7 +6,7 @@ import {
 } from '../../../src/emulator/index.js';
 import type { Emulator } from '../../../src/emulator/index.js';
 import { STORAGE_SCOPE, json, postForm, tokenPath } from '../support/helpers.js';
-import { verifyAt } from '../support/miHelpers.js';
+import { verifyToken } from '../../support/verifyToken.js';
 
 const START_MS = Date.UTC(2030, 8, 10, 11, 12, 13);
 const START = START_MS / 1000;
@@ -66,7 +66,7 @@ describe('federated credentials', () => {
       lifetimeSeconds: 120,
     });
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', typ: 'JWT' });
-    const claims = await verifyAt(emulator, token, nowMs);
+    const claims = await verifyToken(emulator, token, nowMs);
     expect(claims).toMatchObject({
       iss: 'https://issuer.test',
       sub: 's',

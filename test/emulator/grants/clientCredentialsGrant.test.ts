@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import type { JWTPayload } from 'jose';
 import { EMULATOR_TENANT_ID, startEmulator } from '../../../src/emulator/index.js';
 import type { Emulator } from '../../../src/emulator/index.js';
@@ -11,6 +11,7 @@ import {
   postForm,
   tokenPath,
 } from '../support/helpers.js';
+import { verifyToken } from '../../support/verifyToken.js';
 
 const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
 const NOW = NOW_MS / 1000;
@@ -37,11 +38,7 @@ describe('client credentials grant', () => {
     return json(result);
   }
 
-  async function verify(token: unknown): Promise<JWTPayload> {
-    const jwks = createLocalJWKSet(emulator.jwks as Parameters<typeof createLocalJWKSet>[0]);
-    const { payload } = await jwtVerify(String(token), jwks, { currentDate: new Date(NOW_MS) });
-    return payload;
-  }
+  const verify = (token: unknown): Promise<JWTPayload> => verifyToken(emulator, token, NOW_MS);
 
   it('issues a v1 storage token that verifies against the JWKS', async () => {
     const body = await requestToken();

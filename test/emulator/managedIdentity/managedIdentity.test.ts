@@ -6,7 +6,8 @@ import {
 } from '../../../src/emulator/index.js';
 import type { Emulator, ManagedIdentitySource } from '../../../src/emulator/index.js';
 import { json } from '../support/helpers.js';
-import { STORAGE, call, sha1Thumbprint, verifyAt } from '../support/miHelpers.js';
+import { STORAGE, call, sha1Thumbprint } from '../support/miHelpers.js';
+import { verifyToken } from '../../support/verifyToken.js';
 import { miRequest } from '../support/miRequest.js';
 
 const NOW_MS = Date.UTC(2030, 4, 6, 7, 8, 9);
@@ -61,7 +62,7 @@ describe('managed identity endpoints', () => {
     expect(body).toMatchObject({ resource: STORAGE, token_type: 'Bearer' });
     expect(body['expires_on']).toBe(source === 'serviceFabric' ? expiresOn : String(expiresOn));
     if ('expires_in' in body) expect(body['expires_in']).toBe('86400');
-    const claims = await verifyAt(emulator, body['access_token'], NOW_MS);
+    const claims = await verifyToken(emulator, body['access_token'], NOW_MS);
     expect(claims).toMatchObject({
       aud: 'https://storage.azure.com',
       iss: `https://sts.windows.net/${EMULATOR_TENANT_ID}/`,
@@ -106,7 +107,7 @@ describe('managed identity endpoints', () => {
     expect(result.status).toBe(200);
     const body = json(result);
     expect(body['client_id']).toBe(UAMI.clientId);
-    const claims = await verifyAt(emulator, body['access_token'], NOW_MS);
+    const claims = await verifyToken(emulator, body['access_token'], NOW_MS);
     expect(claims).toMatchObject({
       appid: UAMI.clientId,
       oid: UAMI.objectId,
@@ -144,7 +145,7 @@ describe('managed identity endpoints', () => {
     expect(emulator.managedIdentity.userAssigned()).toContainEqual(added);
     const result = await request('imds', { params: { client_id: 'added-0000-4000-8000' } });
     expect(result.status).toBe(200);
-    const claims = await verifyAt(emulator, json(result)['access_token'], NOW_MS);
+    const claims = await verifyToken(emulator, json(result)['access_token'], NOW_MS);
     expect(claims).toMatchObject({ appid: added.clientId, oid: added.objectId });
   });
 
@@ -152,7 +153,7 @@ describe('managed identity endpoints', () => {
     const resource = 'https://vault.azure.net/.default';
     const body = json(await request('imds', { params: { resource } }));
     expect(body['resource']).toBe(resource);
-    const claims = await verifyAt(emulator, body['access_token'], NOW_MS);
+    const claims = await verifyToken(emulator, body['access_token'], NOW_MS);
     expect(claims.aud).toBe('https://vault.azure.net');
   });
 

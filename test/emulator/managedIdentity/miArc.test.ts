@@ -9,8 +9,9 @@ import {
 import type { Emulator } from '../../../src/emulator/index.js';
 import type { HttpResult } from '../support/helpers.js';
 import { json } from '../support/helpers.js';
-import { verifyAt } from '../support/miHelpers.js';
 import { miRequest } from '../support/miRequest.js';
+import { teardownAfterEach } from '../../support/teardown.js';
+import { verifyToken } from '../../support/verifyToken.js';
 
 const START_MS = Date.UTC(2030, 6, 8, 9, 10, 11);
 const [UAMI] = EMULATOR_USER_ASSIGNED_IDENTITIES as [(typeof EMULATOR_USER_ASSIGNED_IDENTITIES)[0]];
@@ -72,7 +73,7 @@ describe('Azure Arc challenge flow', () => {
       token_type: 'Bearer',
       expires_on: String(START_MS / 1000 + 86400),
     });
-    const claims = await verifyAt(emulator, body['access_token'], nowMs);
+    const claims = await verifyToken(emulator, body['access_token'], nowMs);
     expect(claims['xms_mirid']).toBe(EMULATOR_SYSTEM_ASSIGNED_IDENTITY.resourceId);
     await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -138,15 +139,19 @@ describe('Azure Arc challenge flow', () => {
 });
 
 describe('Azure Arc key files at stop()', () => {
+  const teardown = teardownAfterEach();
+
   it('are deleted', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'arc-stop-'));
+    teardown.defer(() => rm(directory, { recursive: true, force: true }));
     const emulator = await startEmulator({ managedIdentity: { arcKeyDirectory: directory } });
+    // stop() is what the test is about; this one only runs if an assertion fails first.
+    teardown.defer(() => emulator.stop());
     const result = await miRequest(emulator.managedIdentity, 'arc');
     expect(result.status).toBe(401);
     expect(await readdir(directory)).toHaveLength(1);
     await emulator.stop();
     expect(await readdir(directory)).toEqual([]);
-    await rm(directory, { recursive: true, force: true });
   });
 });
 

@@ -1,6 +1,6 @@
 // Helpers for the user and certificate flows: PKCE, authorize URLs, client assertions, JWTs.
 import { createHash, createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT, createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { SignJWT, decodeJwt } from 'jose';
 import type { JWTPayload } from 'jose';
 import {
   EMULATOR_TENANT_ID,
@@ -10,6 +10,9 @@ import {
 import type { CertificatePair, Emulator } from '../../../src/emulator/index.js';
 import { json, postForm, send, tokenPath } from './helpers.js';
 import type { HttpResult } from './helpers.js';
+
+// One definition for every test that checks the emulator's tokens; the flow tests take it from here.
+export { verifyToken } from '../../support/verifyToken.js';
 
 export const PUBLIC_CLIENT_ID = '3c4d5e6f-0000-4000-8000-0000000000b2';
 export const WEB_CLIENT_ID = '4d5e6f70-0000-4000-8000-0000000000c3';
@@ -175,17 +178,6 @@ export async function clientAssertion(
 /** The client assertion fields of a token request. */
 export function assertionFields(assertion: string): Record<string, string> {
   return { client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion };
-}
-
-/** Verifies a token against the emulator's JWKS at `nowMs`; returns its claims. */
-export async function verifyToken(
-  emulator: Pick<Emulator, 'jwks'>,
-  token: unknown,
-  nowMs: number,
-): Promise<JWTPayload> {
-  const jwks = createLocalJWKSet(emulator.jwks as Parameters<typeof createLocalJWKSet>[0]);
-  const { payload } = await jwtVerify(String(token), jwks, { currentDate: new Date(nowMs) });
-  return payload;
 }
 
 /** Decodes `client_info`. */

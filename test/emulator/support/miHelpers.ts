@@ -3,9 +3,6 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { PeerCertificate } from 'node:tls';
-import { createLocalJWKSet, jwtVerify } from 'jose';
-import type { JWTPayload } from 'jose';
-import type { Emulator } from '../../../src/emulator/index.js';
 import type { HttpResult } from './helpers.js';
 
 export const STORAGE = 'https://storage.azure.com/';
@@ -70,17 +67,6 @@ export function withQuery(url: string, query: Record<string, string>): string {
   const target = new URL(url);
   for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
   return target.toString();
-}
-
-/** Verifies a token against the emulator's JWKS at `nowMs` and returns its claims. */
-export async function verifyAt(
-  emulator: Pick<Emulator, 'jwks'>,
-  token: unknown,
-  nowMs: number,
-): Promise<JWTPayload> {
-  const jwks = createLocalJWKSet(emulator.jwks as Parameters<typeof createLocalJWKSet>[0]);
-  const { payload } = await jwtVerify(String(token), jwks, { currentDate: new Date(nowMs) });
-  return payload;
 }
 
 /** The SHA-1 thumbprint (upper-case hex) of a PEM certificate. */
