@@ -5,29 +5,18 @@
  */
 import type { GetTokenOptions } from '@azure/core-auth';
 
-/** Every code an error of this library can carry: the one list. */
-export const IDENTITY_ERROR_CODES = [
-  'ERR_CREDENTIAL_UNAVAILABLE',
-  'ERR_AUTHENTICATION_FAILED',
-  'ERR_AUTHENTICATION_REQUIRED',
-  'ERR_AGGREGATE_AUTHENTICATION',
-  'ERR_INVALID_ARGUMENT',
-  'ERR_INVALID_RESPONSE',
-  'ERR_NETWORK',
-  'ERR_ABORTED',
-  'ERR_CLOSED',
-  'ERR_INVALID_CERTIFICATE',
-  'ERR_CACHE_LOCK_TIMEOUT',
-  'ERR_CACHE_LOCK_COMPROMISED',
-  'ERR_CACHE_DECRYPTION',
-  'ERR_CACHE_UNSAFE_DIRECTORY',
-] as const;
-
-/** Every code an error of this library can carry. */
-export type IdentityErrorCode = (typeof IDENTITY_ERROR_CODES)[number];
-
-/** The codes of the persistent cache's errors. */
-export type CacheErrorCode = Extract<IdentityErrorCode, `ERR_CACHE_${string}`>;
+import {
+  codeOf,
+  IDENTITY_ERROR_CODES,
+  type CacheErrorCode,
+  type IdentityErrorCode,
+} from './errorCodes.js';
+import {
+  isTransientStatus,
+  toErrorResponse,
+  type AuthenticationErrorBody,
+  type ErrorResponse,
+} from './errorResponse.js';
 
 /** Error names, exported as `@azure/identity` does so checks work across package copies. */
 export const CredentialUnavailableErrorName = 'CredentialUnavailableError';
@@ -77,22 +66,9 @@ export class CredentialUnavailableError extends IdentityError {
   }
 }
 
-/** The body of an authority's OAuth error response, mapped to camelCase. */
-export interface ErrorResponse {
-  error: string;
-  errorDescription: string;
-  errorCodes?: number[];
-  correlationId?: string;
-  traceId?: string;
-  timestamp?: string;
-}
-
-/**
- * What {@link AuthenticationError} takes as the authority's answer: an {@link ErrorResponse}, the
- * raw OAuth body (`{ error, error_description, error_codes, timestamp, trace_id, correlation_id }`)
- * as an object or as JSON text, any other text, or nothing.
- */
-export type AuthenticationErrorBody = ErrorResponse | object | string | undefined | null;
+export type { AuthenticationErrorBody, ErrorResponse } from './errorResponse.js';
+export { codeOf, describeError, IDENTITY_ERROR_CODES } from './errorCodes.js';
+export type { CacheErrorCode, IdentityErrorCode } from './errorCodes.js';
 
 /** The credential tried and the authority said no. Carries the status and the authority's error. */
 export class AuthenticationError extends IdentityError {
@@ -264,21 +240,6 @@ export class UnsafeCacheDirectoryError extends CacheError {
   override readonly name = 'UnsafeCacheDirectoryError';
 }
 
-/** The `code` property of anything thrown, when it is a string. The one reader of codes. */
-export function codeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/**
- * A short, secret-free description of any error, for events, metrics and warnings: its code, else
- * its class name.
- */
-export function describeError(error: unknown): string {
-  return codeOf(error) ?? (error instanceof Error ? error.name : 'unknown');
-}
-
 function hasCode(error: unknown, code: IdentityErrorCode): boolean {
   return codeOf(error) === code;
 }
@@ -314,63 +275,7 @@ export function isTransientError(error: unknown): boolean {
   return isIdentityError(error) && error.transient;
 }
 
-/** 408, 429 and 5xx other than 501 and 505 are worth retrying, as the Azure SDK pipeline does. */
-export function isTransientStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
-}
-
-const UNKNOWN_ERROR: ErrorResponse = {
-  error: 'unknown_error',
-  errorDescription: 'An unknown error occurred and no additional details are available.',
-};
-
-/** Maps what an authority answered to an {@link ErrorResponse}, with `@azure/identity`'s defaults. */
-function toErrorResponse(statusCode: number, body: AuthenticationErrorBody): ErrorResponse {
-  if (typeof body !== 'string') return oauthErrorResponse(body) ?? { ...UNKNOWN_ERROR };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
-  return (
-    oauthErrorResponse(parsed) ??
-    (statusCode === 400
-      ? {
-          error: 'invalid_request',
-          errorDescription: `The service indicated that the request was invalid.\n\n${body}`,
-        }
-      : {
-          error: 'unknown_error',
-          errorDescription: `An unknown error has occurred. Response body:\n\n${body}`,
-        })
-  );
-}
-
-/** An {@link ErrorResponse} as it is, or a raw OAuth error body mapped to one; else `undefined`. */
-function oauthErrorResponse(body: unknown): ErrorResponse | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const fields = body as Record<string, unknown>;
-  if (typeof fields.error !== 'string') return undefined;
-  if (typeof fields.errorDescription === 'string') return body as ErrorResponse;
-  if (typeof fields.error_description !== 'string') return undefined;
-  const text = (value: unknown): string | undefined =>
-    typeof value === 'string' ? value : undefined;
-  const codes = fields.error_codes;
-  const response: ErrorResponse = {
-    error: fields.error,
-    errorDescription: fields.error_description,
-    errorCodes:
-      Array.isArray(codes) && codes.every((code) => typeof code === 'number') ? codes : undefined,
-    timestamp: text(fields.timestamp),
-    traceId: text(fields.trace_id),
-    correlationId: text(fields.correlation_id),
-  };
-  for (const key of Object.keys(response) as (keyof ErrorResponse)[]) {
-    if (response[key] === undefined) delete response[key];
-  }
-  return response;
-}
+export { isTransientStatus } from './errorResponse.js';
 
 function linkLine(error: unknown, link?: string): string {
   const message = error instanceof Error ? error.message : String(error);
