@@ -17,8 +17,12 @@
 // getToken every 20 ms for 60 s, both libraries and all scenarios at once) runs after the
 // emulator has stopped, on emulators of its own (benchmarks/longRun.mjs).
 //
-// BENCH_SKIP (comma-separated: cached, persistence, longrun, dac) leaves sections out; by default
-// all run.
+// Workload 8 (start-up: import + construct + 1st getToken in fresh processes, both libraries
+// alternating) runs right after the emulator has stopped, on an emulator of its own without added
+// latency (benchmarks/startup.mjs).
+//
+// BENCH_SKIP (comma-separated: cached, persistence, startup, longrun, dac) leaves sections out; by
+// default all run.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -28,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../dist/esm/emulator/index.js';
 import { longRunNotes, longRunProblems, longRunRows, runLongRun } from './longRun.mjs';
 import { persistenceProblems, persistenceRows, runPersistence } from './persistence.mjs';
+import { runStartup, startupNotes, startupProblems, startupRows } from './startup.mjs';
 import { fmt, markdownTable, median, ratio } from './stats.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -40,7 +45,7 @@ const DAC_ANCHOR_PARALLEL = Number(process.env.BENCH_DAC_ANCHOR_PARALLEL ?? DAC_
 // Three calls, each bounded by dac.mjs itself; this only catches a child that hangs anyway.
 const DAC_ROUND_TIMEOUT_MS = 3 * DAC_BOUND_MS + 30_000;
 const DAC_CALLS = ['first', 'second', 'otherScope'];
-const SECTIONS = ['cached', 'persistence', 'longrun', 'dac'];
+const SECTIONS = ['cached', 'persistence', 'startup', 'longrun', 'dac'];
 const SKIP = new Set(
   (process.env.BENCH_SKIP ?? '')
     .split(',')
@@ -379,12 +384,13 @@ function cachedRows(run) {
   return rows;
 }
 
-function report(run, dac, persistence, longRun) {
+function report(run, dac, persistence, longRun, startup) {
   const rows = [
     ...(run ? cachedRows(run) : []),
     ...(dac ? dacRows(dac) : []),
     ...(persistence ? persistenceRows(persistence) : []),
     ...(longRun ? longRunRows(longRun) : []),
+    ...(startup ? startupRows(startup) : []),
   ];
   const header = ['workload / figure', '@azure/identity 4.13.0', 'reactive-identity', 'ratio'];
   return markdownTable(header, rows);
@@ -408,6 +414,8 @@ async function main() {
     await em.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  let startup;
+  if (!SKIP.has('startup')) startup = await runStartup({ startEmulator });
   let longRun;
   if (!SKIP.has('longrun')) longRun = await runLongRun();
   let dac;
@@ -429,6 +437,7 @@ async function main() {
     ...(run?.egress ?? []),
     ...(persistence?.egress ?? []),
     ...(longRun?.egress ?? []).map((e) => ({ ...e, workload: 'long run' })),
+    ...(startup?.egress ?? []),
     ...[...dacRounds.ours, ...dacRounds.anchor].flatMap((r) =>
       (r.egress ?? []).map((e) => ({ ...e, workload: `dac ${r.library} round ${r.round}` })),
     ),
@@ -448,7 +457,7 @@ async function main() {
     ),
     'reactive-identity msal-node': version('../node_modules/@azure/msal-node/package.json'),
   };
-  const table = report(run, dac?.results, persistence, longRun);
+  const table = report(run, dac?.results, persistence, longRun, startup);
   const out = {
     date: new Date().toISOString(),
     machine,
@@ -460,6 +469,7 @@ async function main() {
     defaultAzureCredential: dac,
     persistence: persistence && { ...persistence, egress: undefined },
     longRun: longRun && { ...longRun, egress: undefined },
+    startup: startup && { ...startup, egress: undefined },
     egress,
   };
   writeFileSync(join(here, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
@@ -488,6 +498,7 @@ async function main() {
     );
   }
   if (longRun) console.log(longRunNotes(longRun));
+  if (startup) console.log(startupNotes(startup));
   if (SKIP.size > 0) console.log(`skipped (BENCH_SKIP): ${[...SKIP].join(', ')}`);
   console.log(`results: benchmarks/results.json (${(out.durationMs / 1000).toFixed(1)} s)`);
   const dacProblems = !dac
@@ -509,6 +520,11 @@ async function main() {
   const pProblems = persistence ? persistenceProblems(persistence) : [];
   if (pProblems.length > 0) {
     console.error('Persistent cache workload problems:\n  ' + pProblems.join('\n  '));
+    process.exitCode = 1;
+  }
+  const sProblems = startup ? startupProblems({ ...startup, egress: [] }) : [];
+  if (sProblems.length > 0) {
+    console.error('Start-up workload problems:\n  ' + sProblems.join('\n  '));
     process.exitCode = 1;
   }
   const lProblems = longRun ? longRunProblems({ ...longRun, egress: [] }) : [];

@@ -1,4 +1,4 @@
-import lockfile from 'proper-lockfile';
+import type Lockfile from 'proper-lockfile';
 import { CacheLockTimeoutError, describeError } from '../errors.js';
 
 /**
@@ -53,6 +53,7 @@ export interface HeldLock {
  */
 export async function acquireFileLock(target: string, options: FileLockOptions): Promise<HeldLock> {
   const state = { compromised: false, released: false };
+  const lockfile = await loadLockfile();
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(target, {
@@ -106,6 +107,15 @@ export async function withFileLock<T>(
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * proper-lockfile (with graceful-fs, retry, and signal-exit, which hooks the process's exit) is
+ * loaded with the first lock: only a persistent cache takes locks, so a process without one never
+ * loads it.
+ */
+async function loadLockfile(): Promise<typeof Lockfile> {
+  return (await import('proper-lockfile')).default;
 }
 
 function retryOptions(lockWaitMs: number) {

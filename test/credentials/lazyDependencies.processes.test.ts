@@ -7,10 +7,11 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { makeClientCertificate, type TestCertificate } from '../support/certificates.js';
 
 /**
- * What a fresh process loads, shown on the built library: node-forge (the PKCS#12 parser) only
- * once a credential reads a PKCS#12 file, jose only once a client assertion is signed, never on
- * import; and nothing that patches the global Reflect. (jsonwebtoken still loads:
- * @azure/msal-node depends on it.)
+ * What a fresh process loads, shown on the built library: @azure/msal-node (and jsonwebtoken, its
+ * dependency) only at the first acquisition through MSAL, node-forge (the PKCS#12 parser) only
+ * once a credential reads a PKCS#12 file, jose only once a client assertion is signed,
+ * proper-lockfile only for a persistent cache; none of them on import; and nothing that patches
+ * the global Reflect.
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORKER = join(ROOT, 'test', 'support', 'dependencyWorker.mjs');
@@ -42,6 +43,7 @@ afterAll(async () => {
 });
 
 interface Loaded {
+  atImport: string[];
   afterConstruct: string[];
   afterToken: string[];
   reflectPatched: boolean;
@@ -90,15 +92,28 @@ describe.each(['esm', 'commonjs'] as const)('the %s build', (format) => {
     expect(loaded.afterConstruct).not.toContain('node-forge');
     expect(loaded.afterToken).toContain('node-forge');
   });
-});
 
-describe('the commonjs build', () => {
-  // jose is ESM: it shows in require.cache only when required, which only the CommonJS build does.
+  // The worker sees ES modules through loader hooks and CommonJS ones in require.cache, so jose
+  // (ESM, required by the CommonJS build) and msal-node (ESM or CommonJS) show in both builds.
   it('loads jose with the first client assertion, not on import', async () => {
-    const path = join(dir, 'jose.pem');
+    const path = join(dir, `${format}-jose.pem`);
     writeFileSync(path, cert.combinedPem);
-    const loaded = await runChild('commonjs', { certificatePath: path }, true);
+    const loaded = await runChild(format, { certificatePath: path }, true);
+    expect(loaded.atImport).not.toContain('jose');
     expect(loaded.afterConstruct).not.toContain('jose');
     expect(loaded.afterToken).toContain('jose');
+  });
+
+  it('loads @azure/msal-node at the first acquisition, not on import or construction', async () => {
+    const path = join(dir, `${format}-msal.pem`);
+    writeFileSync(path, cert.combinedPem);
+    const loaded = await runChild(format, { certificatePath: path }, true);
+    for (const name of ['@azure/msal-node', 'jsonwebtoken', 'proper-lockfile']) {
+      expect(loaded.atImport).not.toContain(name);
+      expect(loaded.afterConstruct).not.toContain(name);
+    }
+    expect(loaded.afterToken).toContain('@azure/msal-node');
+    // No persistent cache: the file lock is never needed.
+    expect(loaded.afterToken).not.toContain('proper-lockfile');
   });
 });

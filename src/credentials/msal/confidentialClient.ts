@@ -1,13 +1,14 @@
 import type { AccessToken } from '@azure/core-auth';
-import {
+import type {
+  ClientAssertionCallback,
   ConfidentialClientApplication,
-  type ClientAssertionCallback,
-  type Configuration,
-  type NodeAuthOptions,
+  Configuration,
+  NodeAuthOptions,
 } from '@azure/msal-node';
 import { isIdentityError } from '../../errors.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { MsalClient, type MsalClientConfig, type MsalToken } from './msalClient.js';
+import type { MsalModule } from './msalModule.js';
 import { carryThroughMsal } from './networkClient.js';
 
 /** How a confidential client proves who it is: a secret, or a signed assertion made per request. */
@@ -22,11 +23,11 @@ export class ConfidentialClient extends MsalClient<ConfidentialClientApplication
     super(config);
   }
 
-  protected create(configuration: Configuration): ConfidentialClientApplication {
-    return new ConfidentialClientApplication(configuration);
+  protected create(msal: MsalModule, configuration: Configuration): ConfidentialClientApplication {
+    return new msal.ConfidentialClientApplication(configuration);
   }
 
-  protected auth(): Partial<NodeAuthOptions> {
+  protected auth(msal: MsalModule): Partial<NodeAuthOptions> {
     if ('clientSecret' in this.proof) return this.proof;
     const callback = this.proof.clientAssertion;
     // MSAL rethrows only its own errors unchanged: carry ours (certificate, callback) through it.
@@ -34,7 +35,7 @@ export class ConfidentialClient extends MsalClient<ConfidentialClientApplication
       try {
         return await callback(config);
       } catch (error) {
-        throw isIdentityError(error) ? carryThroughMsal(error) : error;
+        throw isIdentityError(error) ? carryThroughMsal(msal, error) : error;
       }
     };
     return { clientAssertion };

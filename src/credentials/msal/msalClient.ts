@@ -1,12 +1,11 @@
 import type { AccessToken } from '@azure/core-auth';
-import {
-  LogLevel,
-  type AccountInfo,
-  type AuthenticationResult,
-  type ConfidentialClientApplication,
-  type PublicClientApplication,
-  type Configuration,
-  type NodeAuthOptions,
+import type {
+  AccountInfo,
+  AuthenticationResult,
+  ConfidentialClientApplication,
+  PublicClientApplication,
+  Configuration,
+  NodeAuthOptions,
 } from '@azure/msal-node';
 import type { MsalCaches } from '../../cache/msalCacheStore.js';
 import { AuthenticationRequiredError, InvalidResponseError } from '../../errors.js';
@@ -14,6 +13,7 @@ import type { AcquireRequest } from '../../streams/tokenManager.js';
 import type { IdentityLogger } from '../../telemetry/logger.js';
 import { authorityConfig } from './authorityMetadata.js';
 import { fromMsalError } from './msalErrors.js';
+import { loadMsal, type MsalModule } from './msalModule.js';
 import type { MsalNetworkClient } from './networkClient.js';
 
 /** What every MSAL client of a credential shares. */
@@ -38,6 +38,8 @@ export interface MsalToken {
  * MSAL applications for one credential: one per tenant and CAE flag (CAE apps ask for the `cp1`
  * capability and keep a separate cache partition, as the anchor does). MSAL speaks the protocol;
  * the engine caches access tokens, so calls skip MSAL's access-token cache where MSAL allows it.
+ * Applications are made at their first acquisition, which is also when `@azure/msal-node` is
+ * loaded (see `msalModule.ts`): constructing a credential loads nothing.
  */
 export abstract class MsalClient<
   App extends ConfidentialClientApplication | PublicClientApplication,
@@ -46,10 +48,11 @@ export abstract class MsalClient<
 
   constructor(protected readonly config: MsalClientConfig) {}
 
-  protected abstract create(configuration: Configuration): App;
+  /** A new application of this kind, from the loaded `msal` module. */
+  protected abstract create(msal: MsalModule, configuration: Configuration): App;
 
   /** Extra `auth` settings of this kind of application (secret, assertion...). */
-  protected abstract auth(): Partial<NodeAuthOptions>;
+  protected abstract auth(msal: MsalModule): Partial<NodeAuthOptions>;
 
   /** Redeems an authorization code (with its PKCE verifier for public clients). */
   async acquireByCode(
@@ -74,7 +77,7 @@ export abstract class MsalClient<
    * a claims challenge forces a new token; MSAL would otherwise hand back its cached one.
    */
   async acquireSilent(request: AcquireRequest, homeAccountId: string): Promise<MsalToken> {
-    const app = this.app(request.tenantId, request.enableCae);
+    const app = await this.app(request.tenantId, request.enableCae);
     const account = await app.getTokenCache().getAccountByHomeId(homeAccountId);
     if (account === null) {
       throw new AuthenticationRequiredError(
@@ -99,30 +102,33 @@ export abstract class MsalClient<
     call: (app: App) => Promise<AuthenticationResult | null>,
   ): Promise<MsalToken> {
     try {
-      const result = await call(this.app(request.tenantId, request.enableCae));
+      const result = await call(await this.app(request.tenantId, request.enableCae));
       return { token: toAccessToken(result), account: result?.account ?? null };
     } catch (error) {
       throw fromMsalError(error, this.config.secrets, [...request.scopes]);
     }
   }
 
-  protected app(tenantId: string | undefined, enableCae: boolean): App {
+  /** The request's application, made (and MSAL loaded) on first use. */
+  protected async app(tenantId: string | undefined, enableCae: boolean): Promise<App> {
+    const msal = await loadMsal();
+    // From here on synchronous: concurrent first calls share one application.
     const tenant = tenantId ?? 'organizations';
     const id = `${tenant}|${enableCae}`;
     const existing = this.apps.get(id);
     if (existing !== undefined) return existing;
-    const app = this.create(this.configuration(tenant, enableCae));
+    const app = this.create(msal, this.configuration(msal, tenant, enableCae));
     this.apps.set(id, app);
     return app;
   }
 
-  private configuration(tenantId: string, enableCae: boolean): Configuration {
+  private configuration(msal: MsalModule, tenantId: string, enableCae: boolean): Configuration {
     const { clientId, authorityHost, network, logger, caches } = this.config;
     const partition = `${authorityHost}|${clientId}|${enableCae ? 'cae' : 'nocae'}`;
     return {
       auth: {
         clientId,
-        ...this.auth(),
+        ...this.auth(msal),
         ...authorityConfig(authorityHost, tenantId),
         clientCapabilities: enableCae ? ['cp1'] : undefined,
       },
@@ -132,7 +138,7 @@ export abstract class MsalClient<
         disableInternalRetries: true,
         loggerOptions: {
           piiLoggingEnabled: false,
-          logLevel: LogLevel.Warning,
+          logLevel: msal.LogLevel.Warning,
           loggerCallback: (_level, message, containsPii) => {
             if (!containsPii) logger.verbose(`MSAL ${message}`);
           },

@@ -1,10 +1,4 @@
 import {
-  AuthError,
-  ClientConfigurationError,
-  InteractionRequiredAuthError,
-  ServerError,
-} from '@azure/msal-node';
-import {
   AuthenticationError,
   AuthenticationRequiredError,
   InvalidArgumentError,
@@ -12,11 +6,13 @@ import {
   NetworkError,
 } from '../../errors.js';
 import { redact } from '../../telemetry/redact.js';
+import { loadedMsal } from './msalModule.js';
 import { carriedError } from './networkClient.js';
 
 /**
  * Turns whatever MSAL threw into one of the library's typed errors. Errors from our network module
- * are unwrapped unchanged; MSAL's own are mapped by kind, their text redacted.
+ * are unwrapped unchanged; MSAL's own are mapped by kind, their text redacted. MSAL's error
+ * classes are those of the loaded module: before it is loaded, no error can be MSAL's.
  */
 export function fromMsalError(
   error: unknown,
@@ -26,25 +22,27 @@ export function fromMsalError(
   const carried = carriedError(error);
   if (carried !== undefined) return carried;
   if (isIdentityError(error)) return error;
-  if (error instanceof InteractionRequiredAuthError) {
+  const msal = loadedMsal();
+  if (msal === undefined) return unknownError(error, secrets);
+  if (error instanceof msal.InteractionRequiredAuthError) {
     return new AuthenticationRequiredError(
       scopes,
       `Interactive authentication is required: ${redact(error.errorMessage, secrets)}`,
       { cause: error },
     );
   }
-  if (error instanceof ServerError) {
+  if (error instanceof msal.ServerError) {
     return new AuthenticationError(error.status ?? 400, {
       error: error.errorCode,
       errorDescription: redact(error.errorMessage, secrets),
     });
   }
-  if (error instanceof ClientConfigurationError) {
+  if (error instanceof msal.ClientConfigurationError) {
     return new InvalidArgumentError(
       `MSAL rejected the configuration: ${redact(error.message, secrets)}`,
     );
   }
-  if (error instanceof AuthError) {
+  if (error instanceof msal.AuthError) {
     if (error.errorCode === 'network_error')
       return new NetworkError(redact(error.message, secrets));
     return new AuthenticationError(400, {
@@ -52,6 +50,10 @@ export function fromMsalError(
       errorDescription: redact(error.errorMessage, secrets),
     });
   }
+  return unknownError(error, secrets);
+}
+
+function unknownError(error: unknown, secrets: readonly string[]): AuthenticationError {
   const message = error instanceof Error ? error.message : String(error);
   return new AuthenticationError(400, {
     error: 'unknown_error',

@@ -1,14 +1,15 @@
 import { Agent } from 'node:https';
-import {
+import type {
   AuthError,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
+  INetworkModule,
+  NetworkRequestOptions,
+  NetworkResponse,
 } from '@azure/msal-node';
 import { isIdentityError, type IdentityError } from '../../errors.js';
 import { firstValueFrom, timer, type SchedulerLike } from 'rxjs';
 import { unrefScheduler } from '../../streams/clock.js';
 import { httpRequest, type RawResponse } from '../http/httpRequest.js';
+import { loadMsal, type MsalModule } from './msalModule.js';
 import { readTokenEndpointAnswer } from './oauthResponse.js';
 
 /** TLS and timeout settings of the network module. */
@@ -47,8 +48,8 @@ const CARRIED = Symbol('reactive-identity.carriedError');
  * answer travels this way, which also keeps MSAL's throttle from turning one 429 or 503 into a
  * minute of local failures: retries are the engine's.
  */
-export function carryThroughMsal(identityError: IdentityError): AuthError {
-  const carrier = new AuthError('transport_error', '', identityError.message);
+export function carryThroughMsal(msal: MsalModule, identityError: IdentityError): AuthError {
+  const carrier = new msal.AuthError('transport_error', '', identityError.message);
   Object.defineProperty(carrier, CARRIED, { value: identityError });
   return carrier;
 }
@@ -78,8 +79,10 @@ export class MsalNetworkClient implements INetworkModule {
     options?: NetworkRequestOptions,
     timeout?: number,
   ): Promise<NetworkResponse<T>> {
-    const raw = await this.send('GET', url, options, timeout);
-    const body = this.parse(raw, url, false, options?.body);
+    // Loaded already when MSAL calls this; a direct caller (a test) gets it loaded here.
+    const msal = await loadMsal();
+    const raw = await this.send(msal, 'GET', url, options, timeout);
+    const body = this.parse(msal, raw, url, false, options?.body);
     return { status: raw.status, headers: raw.headers, body: body as T };
   }
 
@@ -87,10 +90,12 @@ export class MsalNetworkClient implements INetworkModule {
     url: string,
     options?: NetworkRequestOptions,
   ): Promise<NetworkResponse<T>> {
-    const raw = await this.send('POST', url, options);
+    const msal = await loadMsal();
+    const raw = await this.send(msal, 'POST', url, options);
     const polling = await this.devicePolling(raw, options?.body);
     if (polling !== undefined) return polling as NetworkResponse<T>;
-    const body = this.parse(raw, url, stripQuery(url).endsWith('/token'), options?.body);
+    const isTokenRequest = stripQuery(url).endsWith('/token');
+    const body = this.parse(msal, raw, url, isTokenRequest, options?.body);
     return { status: raw.status, headers: raw.headers, body: body as T };
   }
 
@@ -137,6 +142,7 @@ export class MsalNetworkClient implements INetworkModule {
   }
 
   private parse(
+    msal: MsalModule,
     raw: RawResponse,
     url: string,
     isTokenRequest: boolean,
@@ -150,11 +156,12 @@ export class MsalNetworkClient implements INetworkModule {
         secrets: formSecrets(requestBody),
       });
     } catch (error) {
-      throw isIdentityError(error) ? carryThroughMsal(error) : error;
+      throw isIdentityError(error) ? carryThroughMsal(msal, error) : error;
     }
   }
 
   private async send(
+    msal: MsalModule,
     method: 'GET' | 'POST',
     url: string,
     options?: NetworkRequestOptions,
@@ -170,7 +177,7 @@ export class MsalNetworkClient implements INetworkModule {
         agent: this.agent,
       });
     } catch (error) {
-      throw carryThroughMsal(error as IdentityError);
+      throw carryThroughMsal(msal, error as IdentityError);
     }
   }
 }

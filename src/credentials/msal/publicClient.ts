@@ -1,15 +1,16 @@
-import {
+import type {
+  Configuration,
+  DeviceCodeRequest,
+  InteractiveRequest,
+  NodeAuthOptions,
   PublicClientApplication,
-  type Configuration,
-  type DeviceCodeRequest,
-  type InteractiveRequest,
-  type NodeAuthOptions,
 } from '@azure/msal-node';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
+import { MsalClient, type MsalToken } from './msalClient.js';
+import type { MsalModule } from './msalModule.js';
 
 /** MSAL's device code answer, as its callback receives it. */
 export type DeviceCodeResponse = Parameters<DeviceCodeRequest['deviceCodeCallback']>[0];
-import { MsalClient, type MsalToken } from './msalClient.js';
 
 /** What the interactive flow needs besides the request. */
 export type InteractiveOptions = Pick<
@@ -21,8 +22,8 @@ export type InteractiveOptions = Pick<
 
 /** MSAL public client applications: device code, interactive browser, authorization code. */
 export class PublicClient extends MsalClient<PublicClientApplication> {
-  protected create(configuration: Configuration): PublicClientApplication {
-    return new PublicClientApplication(configuration);
+  protected create(msal: MsalModule, configuration: Configuration): PublicClientApplication {
+    return new msal.PublicClientApplication(configuration);
   }
 
   protected auth(): Partial<NodeAuthOptions> {
