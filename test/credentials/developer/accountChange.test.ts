@@ -43,17 +43,23 @@ async function tokenAfterChange(
   expect(runs()).toBe(expected);
 }
 
+/** An Azure CLI config folder signed in as alice; `login(user)` signs someone else in. */
+function profileIn(dir: string) {
+  mkdirSync(dir);
+  const profile = join(dir, 'azureProfile.json');
+  const login = (user: string) =>
+    writeFileSync(
+      profile,
+      JSON.stringify({ subscriptions: [{ id: 'sub', user: { name: user } }] }),
+    );
+  login('alice@contoso.com');
+  return { login, profile };
+}
+
 describe('AzureCliCredential and the CLI login', () => {
   function setup() {
     const configDir = join(home, 'azure');
-    mkdirSync(configDir);
-    const profile = join(configDir, 'azureProfile.json');
-    const login = (user: string) =>
-      writeFileSync(
-        profile,
-        JSON.stringify({ subscriptions: [{ id: 'sub', user: { name: user } }] }),
-      );
-    login('alice@contoso.com');
+    const { login, profile } = profileIn(configDir);
     const env = { ...harness.cli.env, AZURE_CONFIG_DIR: configDir };
     const credential = new AzureCliCredential(optionsOf(harness, { env }));
     credentials.push(credential);
@@ -95,21 +101,9 @@ describe('AzureCliCredential and the CLI login', () => {
 });
 
 describe('chains whose link is the Azure CLI', () => {
-  function profileIn(dir: string) {
-    mkdirSync(dir);
-    const profile = join(dir, 'azureProfile.json');
-    const login = (user: string) =>
-      writeFileSync(
-        profile,
-        JSON.stringify({ subscriptions: [{ id: 'sub', user: { name: user } }] }),
-      );
-    login('alice@contoso.com');
-    return login;
-  }
-
   it('DefaultAzureCredential drops its cached token with the login it came from', async () => {
     const configDir = join(home, 'azure');
-    const login = profileIn(configDir);
+    const { login } = profileIn(configDir);
     const env = {
       ...harness.cli.env,
       AZURE_CONFIG_DIR: configDir,
@@ -127,7 +121,7 @@ describe('chains whose link is the Azure CLI', () => {
 
   it('ChainedTokenCredential does too', async () => {
     const configDir = join(home, 'azure');
-    const login = profileIn(configDir);
+    const { login } = profileIn(configDir);
     const env = { ...harness.cli.env, AZURE_CONFIG_DIR: configDir };
     const cli = new AzureCliCredential(optionsOf(harness, { env }));
     const credential = new ChainedTokenCredential({ tokenManager: harness.manager }, cli);
