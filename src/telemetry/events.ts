@@ -33,6 +33,16 @@ export type TokenEvent = EventBase &
     | { type: 'retry-scheduled'; retryAt: number; attempt: number }
     | { type: 'token-expired'; errorCode: string }
     | { type: 'cache-degraded'; layer: string; operation: string; message: string }
+    | {
+        /** A chain's step: a link was tried, could not try (the chain moved on), failed, or served. */
+        type: 'chain-decision';
+        /** The link's credential kind, e.g. `EnvironmentCredential`. */
+        link: string;
+        decision: 'tried' | 'unavailable' | 'failed' | 'served';
+        reason: RefreshReason;
+        /** Why the link passed or failed (redacted), for `unavailable` and `failed`. */
+        message?: string;
+      }
   );
 
 /** The kinds of event, for filtering. */
