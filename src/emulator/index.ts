@@ -49,6 +49,8 @@ export type {
   FederatedCredential,
   FederatedIssuers,
   FederatedTokenOptions,
+  KubernetesTokenProxyEmulator,
+  KubernetesTokenProxyOptions,
   PipelinesEmulator,
   PipelinesOptions,
   ServiceConnection,

@@ -14,6 +14,8 @@ import {
 import { DeviceCodeStore } from './deviceCode/deviceCodeStore.js';
 import { approveDeviceCode, denyDeviceCode } from './deviceCode/deviceFlow.js';
 import { federatedIssuers, issueFederatedToken } from './federation/federatedCredentials.js';
+import type { KubernetesTokenProxyEmulator } from './federation/federationTypes.js';
+import { startKubernetesTokenProxy } from './federation/kubernetesTokenProxy.js';
 import { PipelinesState } from './federation/pipelinesState.js';
 import { FaultInjector } from './http/faults.js';
 import { createRequestHandler } from './http/handler.js';
@@ -56,7 +58,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latencyMs: options.latencyMs ?? 0,
     signal: aborter.signal,
   };
-  server.on('request', createRequestHandler(deps));
+  const handler = createRequestHandler(deps);
+  server.on('request', handler);
+  const proxies: KubernetesTokenProxyEmulator[] = [];
   const mi = await startManagedIdentity(deps, options.managedIdentity ?? {}, fabricTls).catch(
     async (error: unknown) => {
       await closeListener(main);
@@ -67,7 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     aborter.abort();
-    await Promise.all([closeListener(main), mi.stop()]);
+    await Promise.all([closeListener(main), mi.stop(), ...proxies.map((proxy) => proxy.stop())]);
   };
   return {
     url: ctx.url,
@@ -103,6 +107,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     issuers: ctx.issuers,
     issueFederatedToken: (tokenOptions) => issueFederatedToken(ctx, tokenOptions),
+    startKubernetesTokenProxy: async (proxyOptions) => {
+      const proxy = await startKubernetesTokenProxy(handler, proxyOptions);
+      proxies.push(proxy);
+      return proxy;
+    },
     stop: () => (stopping ??= stop()),
   };
 }

@@ -8,6 +8,8 @@ import type {
   FederatedCredential,
   FederatedIssuers,
   FederatedTokenOptions,
+  KubernetesTokenProxyEmulator,
+  KubernetesTokenProxyOptions,
   PipelinesEmulator,
   PipelinesOptions,
 } from './federation/federationTypes.js';
@@ -276,6 +278,13 @@ export interface Emulator {
   issuers: FederatedIssuers;
   /** Signs a federated token (RS256, the emulator's key; `iat`/`nbf`/`exp` from `now`). */
   issueFederatedToken(options: FederatedTokenOptions): Promise<string>;
+  /**
+   * Starts an AKS identity-binding token proxy in front of this authority (for
+   * `WorkloadIdentityCredential` with `enableAzureProxy`); stopped with the emulator.
+   */
+  startKubernetesTokenProxy(
+    options?: KubernetesTokenProxyOptions,
+  ): Promise<KubernetesTokenProxyEmulator>;
   /** Closes the server and every open socket; idempotent. */
   stop(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { CredentialUnavailableError } from '../../errors.js';
 import { createLogger, logLevelFromEnv, type IdentityLogger } from '../../telemetry/logger.js';
 import { resolveAuthorityHost, type Environment } from './authorityHost.js';
 import type { MultiTenantCredentialOptions } from './credentialOptions.js';
-import { MsalNetworkClient } from '../msal/networkClient.js';
+import { MsalNetworkClient, type RequestRoute } from '../msal/networkClient.js';
 import { trustedCa } from './pipelineOptions.js';
 import { checkTenantId, type TenantPolicy } from './tenantId.js';
 
@@ -15,6 +15,12 @@ export interface CredentialContext {
   logger: IdentityLogger;
   network: MsalNetworkClient;
   tenants: TenantPolicy;
+}
+
+/** Options one credential of this package passes to another it wraps; not public. */
+export interface InternalCredentialOptions {
+  /** Where the network module really sends requests (the AKS token proxy). */
+  requestRoute?: RequestRoute;
 }
 
 /**
@@ -35,7 +41,7 @@ export function requireArguments(kind: string, args: Record<string, unknown>): v
 export function credentialContext(
   kind: string,
   tenantId: string,
-  options: MultiTenantCredentialOptions,
+  options: MultiTenantCredentialOptions & InternalCredentialOptions,
   secrets: readonly string[],
   scheduler: SchedulerLike,
 ): CredentialContext {
@@ -55,6 +61,7 @@ export function credentialContext(
     ca: trustedCa(options.tlsOptions),
     timeoutMs: options.requestTimeoutMs,
     scheduler,
+    route: options.requestRoute,
   });
   return { kind, env, authorityHost, logger, network, tenants };
 }

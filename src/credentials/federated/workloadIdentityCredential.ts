@@ -1,7 +1,14 @@
-import { ClientAssertionCredential } from '../servicePrincipal/clientAssertionCredential.js';
+import { isCredentialUnavailableError } from '../../errors.js';
+import type { Environment } from '../base/authorityHost.js';
+import type { InternalCredentialOptions } from '../base/credentialContext.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
 import { WrappingCredential } from '../base/wrappingCredential.js';
+import {
+  ClientAssertionCredential,
+  type ClientAssertionCredentialOptions,
+} from '../servicePrincipal/clientAssertionCredential.js';
 import { FederatedTokenFile } from './federatedTokenFile.js';
+import { KubernetesTokenProxy, kubernetesTokenProxyFromEnv } from './kubernetesTokenProxy.js';
 
 /** Options of {@link WorkloadIdentityCredential}; each defaults to its environment variable. */
 export interface WorkloadIdentityCredentialOptions extends MultiTenantCredentialOptions {
@@ -11,6 +18,14 @@ export interface WorkloadIdentityCredentialOptions extends MultiTenantCredential
   clientId?: string;
   /** Default `AZURE_FEDERATED_TOKEN_FILE`. */
   tokenFilePath?: string;
+  /**
+   * Sends token requests through the AKS identity-binding token proxy declared by
+   * `AZURE_KUBERNETES_TOKEN_PROXY` (https), with `AZURE_KUBERNETES_SNI_NAME` as the TLS server
+   * name and the proxy's CA from `AZURE_KUBERNETES_CA_FILE` (re-read when it changes) or
+   * `AZURE_KUBERNETES_CA_DATA`. Without `AZURE_KUBERNETES_TOKEN_PROXY` the credential talks to
+   * the authority as usual. Default false.
+   */
+  enableAzureProxy?: boolean;
 }
 
 /**
@@ -26,6 +41,8 @@ export interface WorkloadIdentityCredentialOptions extends MultiTenantCredential
  */
 export class WorkloadIdentityCredential extends WrappingCredential {
   private readonly missing: string[];
+  /** Why the AKS token proxy configuration cannot be used, when it cannot. */
+  private proxyProblem: string | undefined;
 
   constructor(options: WorkloadIdentityCredentialOptions = {}) {
     super(options);
@@ -38,22 +55,44 @@ export class WorkloadIdentityCredential extends WrappingCredential {
       !clientId && 'clientId (AZURE_CLIENT_ID)',
       !path && 'tokenFilePath (AZURE_FEDERATED_TOKEN_FILE)',
     ].filter((m): m is string => typeof m === 'string');
-    if (tenantId && clientId && path) {
+    const requestRoute = options.enableAzureProxy === true ? this.proxyRoute(env) : undefined;
+    if (tenantId && clientId && path && this.proxyProblem === undefined) {
       const file = new FederatedTokenFile(path, () => this.services.scheduler.now());
-      this.inner = new ClientAssertionCredential(tenantId, clientId, () => file.read(), {
+      const innerOptions: ClientAssertionCredentialOptions & InternalCredentialOptions = {
         ...options,
         env,
         tokenManager: this.tokenManager,
-      });
+        requestRoute,
+      };
+      this.inner = new ClientAssertionCredential(
+        tenantId,
+        clientId,
+        () => file.read(),
+        innerOptions,
+      );
     }
+    const via = requestRoute === undefined ? [] : [`proxy:${env.AZURE_KUBERNETES_TOKEN_PROXY}`];
     this.bind({
       kind: 'WorkloadIdentityCredential',
-      id: ['WorkloadIdentityCredential', tenantId, clientId, path].join('|'),
+      id: ['WorkloadIdentityCredential', tenantId, clientId, path, ...via].join('|'),
       label: `WorkloadIdentityCredential(${clientId ?? 'unconfigured'})`,
     });
   }
 
+  /** The token proxy's route, or none; a configuration that cannot be right is remembered. */
+  private proxyRoute(env: Environment): KubernetesTokenProxy | undefined {
+    try {
+      const config = kubernetesTokenProxyFromEnv(env);
+      return config === undefined ? undefined : new KubernetesTokenProxy(config);
+    } catch (error) {
+      if (!isCredentialUnavailableError(error)) throw error;
+      this.proxyProblem = error.message;
+      return undefined;
+    }
+  }
+
   protected unavailableMessage(): string {
+    if (this.proxyProblem !== undefined) return this.proxyProblem;
     return `WorkloadIdentityCredential is unavailable: missing ${this.missing.join(', ')}. See https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot`;
   }
 }

@@ -23,6 +23,14 @@ export interface NetworkClientOptions {
   timeoutMs?: number;
   /** Timers (the device code `slow_down` wait). Default: the wall clock. */
   scheduler?: SchedulerLike;
+  /** Sends every request elsewhere (the AKS token proxy). Default: to the URL MSAL asks for. */
+  route?: RequestRoute;
+}
+
+/** Where a request really goes, and on which connection pool (its TLS trust and server name). */
+export interface RequestRoute {
+  route(url: string): { url: string; agent: Agent };
+  close(): void;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -65,6 +73,7 @@ export class MsalNetworkClient implements INetworkModule {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly scheduler: SchedulerLike;
+  private readonly route: RequestRoute | undefined;
   /** Extra wait per device code, grown by each `slow_down`. */
   private readonly slowDowns = new Map<string, number>();
 
@@ -72,6 +81,7 @@ export class MsalNetworkClient implements INetworkModule {
     this.agent = new Agent({ keepAlive: true, ca: options.ca });
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.scheduler = options.scheduler ?? unrefScheduler;
+    this.route = options.route;
   }
 
   async sendGetRequestAsync<T>(
@@ -139,6 +149,7 @@ export class MsalNetworkClient implements INetworkModule {
   /** Closes pooled connections. */
   close(): void {
     this.agent.destroy();
+    this.route?.close();
   }
 
   private parse(
@@ -168,13 +179,14 @@ export class MsalNetworkClient implements INetworkModule {
     timeout?: number,
   ): Promise<RawResponse> {
     try {
+      const target = this.route?.route(url) ?? { url, agent: this.agent };
       return await httpRequest({
         method,
-        url,
+        url: target.url,
         headers: options?.headers,
         body: options?.body,
         timeoutMs: timeout ?? this.timeoutMs,
-        agent: this.agent,
+        agent: target.agent,
       });
     } catch (error) {
       throw carryThroughMsal(msal, error as IdentityError);

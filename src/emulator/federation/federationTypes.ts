@@ -66,3 +66,41 @@ export interface PipelinesEmulator {
   /** `{ SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN }`, as a pipeline step that maps it sees. */
   env(): Record<string, string>;
 }
+
+/** Options of {@link KubernetesTokenProxyEmulator} start-up. */
+export interface KubernetesTokenProxyOptions {
+  /**
+   * The TLS server name the proxy answers to (`AZURE_KUBERNETES_SNI_NAME`); a handshake for any
+   * other name is refused. Default `token-proxy.aks.emulator.local`.
+   */
+  sniName?: string;
+  /** A path prefix of the proxy's URL, stripped before the request reaches the authority. */
+  pathPrefix?: string;
+}
+
+/**
+ * The AKS identity-binding token proxy, played by the emulator: an HTTPS listener on 127.0.0.1
+ * with a CA of its own and a certificate for its SNI name only, that passes every request on to
+ * the authority with its path and query.
+ */
+export interface KubernetesTokenProxyEmulator {
+  /** `https://127.0.0.1:<port>` and the path prefix: `AZURE_KUBERNETES_TOKEN_PROXY`. */
+  url: string;
+  /** `AZURE_KUBERNETES_SNI_NAME`. */
+  sniName: string;
+  /** PEM of the CA that signed the proxy's current certificate (`AZURE_KUBERNETES_CA_DATA`). */
+  ca: string;
+  /** Requests the proxy passed on. */
+  requests(): number;
+  /** TLS handshakes refused for a server name other than {@link sniName}. */
+  refusedHandshakes(): number;
+  /**
+   * Replaces the CA and the certificate (a CA rotation): new connections get the new one; returns
+   * the new CA's PEM, also in {@link ca}.
+   */
+  rotateCertificate(): Promise<string>;
+  /** The proxy's environment for a workload: `AZURE_KUBERNETES_TOKEN_PROXY`, `_SNI_NAME`, `_CA_DATA`. */
+  env(): Record<string, string>;
+  /** Closes the listener; also done by the emulator's `stop()`. */
+  stop(): Promise<void>;
+}
