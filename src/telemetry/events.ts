@@ -1,5 +1,12 @@
 /** Typed events the engine publishes on `events$`, for dashboards and logs. */
 
+/**
+ * How a request for a key's shared lock ended: taken at once (`free`) or after waiting
+ * (`acquired`); another holder's token arrived meanwhile (`token`); the wait timed out, or the
+ * layer was unavailable: the engine then acquires on its own.
+ */
+export type CacheLockOutcome = 'free' | 'acquired' | 'token' | 'timeout' | 'unavailable';
+
 /** Why an acquisition ran. */
 export type RefreshReason = 'initial' | 'proactive' | 'expired' | 'claims';
 
@@ -33,6 +40,9 @@ export type TokenEvent = EventBase &
     | { type: 'retry-scheduled'; retryAt: number; attempt: number }
     | { type: 'token-expired'; errorCode: string }
     | { type: 'cache-degraded'; layer: string; operation: string; message: string }
+    | { type: 'cache-recovered'; layer: string; degradedMs: number }
+    | { type: 'cache-warning'; layer: string; message: string }
+    | { type: 'cache-lock'; layer: string; outcome: CacheLockOutcome; waitedMs: number }
     | {
         /** A chain's step: a link was tried, could not try (the chain moved on), failed, or served. */
         type: 'chain-decision';
