@@ -3,6 +3,7 @@ import { CredentialUnavailableError } from '../../errors.js';
 import { createLogger, logLevelFromEnv, type IdentityLogger } from '../../telemetry/logger.js';
 import { resolveAuthorityHost, type Environment } from './authorityHost.js';
 import type { MultiTenantCredentialOptions } from './credentialOptions.js';
+import { ProxyAgents } from '../http/proxyAgents.js';
 import { MsalNetworkClient, type RequestRoute } from '../msal/networkClient.js';
 import { trustedCa } from './pipelineOptions.js';
 import { checkTenantId, type TenantPolicy } from './tenantId.js';
@@ -62,6 +63,7 @@ export function credentialContext(
     timeoutMs: options.requestTimeoutMs,
     scheduler,
     route: options.requestRoute,
+    proxy: ProxyAgents.from(options.proxyOptions, env),
   });
   return { kind, env, authorityHost, logger, network, tenants };
 }

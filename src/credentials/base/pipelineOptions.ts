@@ -5,8 +5,11 @@
  * assignable to and from it (test/compat/assignability.ts checks both ways).
  *
  * This package sends its requests with its own transport: of these options it honours
- * `tlsOptions.ca` (the trusted authorities); the others are accepted so that code written for
- * `@azure/identity` compiles and runs unchanged, and have no effect.
+ * `tlsOptions.ca` (the trusted authorities) and `proxyOptions` (an HTTP proxy for the requests to
+ * the authority and to Azure Pipelines; without it `HTTPS_PROXY`, `ALL_PROXY` or `HTTP_PROXY`, and
+ * `NO_PROXY`, as the Azure SDK's pipeline reads them; managed identity endpoints, local to the
+ * host, are never proxied). The others are accepted so that code written for `@azure/identity`
+ * compiles and runs unchanged, and have no effect.
  */
 import type { Debugger } from '@azure/logger';
 

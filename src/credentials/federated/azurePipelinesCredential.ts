@@ -9,6 +9,7 @@ import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js'
 import { WrappingCredential } from '../base/wrappingCredential.js';
 import { trustedCa } from '../base/pipelineOptions.js';
 import { httpRequest } from '../http/httpRequest.js';
+import { ProxyAgents } from '../http/proxyAgents.js';
 import { bodyExcerpt } from '../http/responseText.js';
 
 /** Options of {@link AzurePipelinesCredential}. */
@@ -26,6 +27,8 @@ export type AzurePipelinesCredentialOptions = MultiTenantCredentialOptions;
  */
 export class AzurePipelinesCredential extends WrappingCredential {
   private readonly oidcRequestUri: string | undefined;
+  /** The HTTP proxy of `proxyOptions` or `HTTPS_PROXY`, for the OIDC endpoint too. */
+  private readonly proxy: ProxyAgents | undefined;
 
   constructor(
     tenantId: string,
@@ -39,6 +42,7 @@ export class AzurePipelinesCredential extends WrappingCredential {
     super(options);
     const env = options.env ?? process.env;
     this.oidcRequestUri = env.SYSTEM_OIDCREQUESTURI?.trim() || undefined;
+    this.proxy = ProxyAgents.from(options.proxyOptions, env);
     const getAssertion = (): Promise<string> =>
       this.requestOidcToken(serviceConnectionId, systemAccessToken, options);
     this.inner = new ClientAssertionCredential(tenantId, clientId, getAssertion, {
@@ -57,6 +61,11 @@ export class AzurePipelinesCredential extends WrappingCredential {
     return 'AzurePipelinesCredential is not configured.';
   }
 
+  override async close(): Promise<void> {
+    await super.close();
+    this.proxy?.close();
+  }
+
   /** POSTs to the job's OIDC endpoint; errors carry the status, a redacted excerpt and the trace headers. */
   private async requestOidcToken(
     serviceConnectionId: string,
@@ -71,16 +80,18 @@ export class AzurePipelinesCredential extends WrappingCredential {
     const url = new URL(this.oidcRequestUri.replace(/\/+$/, ''));
     url.searchParams.set('api-version', '7.1');
     url.searchParams.set('serviceConnectionId', serviceConnectionId);
+    const ca = trustedCa(options.tlsOptions);
     const response = await httpRequest({
       method: 'POST',
       url,
+      agent: await this.proxy?.agentFor(url, ca),
       headers: {
         'Content-Type': 'application/json',
         Authorization: `Bearer ${systemAccessToken}`,
         'X-TFS-FedAuthRedirect': 'Suppress',
       },
       timeoutMs: options.requestTimeoutMs ?? 30_000,
-      ca: trustedCa(options.tlsOptions),
+      ca,
     });
     const trace = ['x-vss-e2eid', 'x-msedge-ref']
       .map((h) => `${h}: ${response.headers[h] ?? '-'}`)

@@ -34,7 +34,10 @@ export interface HttpRequest {
   body?: string;
   /** The deadline of the whole exchange: connection, request, headers and body. */
   timeoutMs: number;
-  /** Extra trusted CA certificates (PEM) for an https URL. Default: Node's store only. */
+  /**
+   * Extra trusted CA certificates (PEM) for an https URL, also with an `agent` (a proxy tunnel
+   * takes them from the request). Default: Node's store only, or the agent's.
+   */
   ca?: string | string[];
   /** The connection pool to send on (keep-alive, TLS trust, a pinned certificate). */
   agent?: Agent | HttpsAgent;
@@ -66,7 +69,7 @@ export function httpRequest(request: HttpRequest): Promise<RawResponse> {
     signal: request.signal,
     agent: request.agent,
   };
-  if (tls && request.agent === undefined && request.ca !== undefined) options.ca = request.ca;
+  if (tls && request.ca !== undefined) options.ca = request.ca;
   const send = tls ? sendHttps : sendHttp;
   return exchange(() => send(url, options), {
     where: `${request.method} ${url.origin}${url.pathname}`,

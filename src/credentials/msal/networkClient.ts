@@ -9,6 +9,7 @@ import { isIdentityError, type IdentityError } from '../../errors.js';
 import { firstValueFrom, timer, type SchedulerLike } from 'rxjs';
 import { unrefScheduler } from '../../streams/clock.js';
 import { httpRequest, type RawResponse } from '../http/httpRequest.js';
+import type { ProxyAgents } from '../http/proxyAgents.js';
 import { loadMsal, type MsalModule } from './msalModule.js';
 import { readTokenEndpointAnswer } from './oauthResponse.js';
 
@@ -25,6 +26,8 @@ export interface NetworkClientOptions {
   scheduler?: SchedulerLike;
   /** Sends every request elsewhere (the AKS token proxy). Default: to the URL MSAL asks for. */
   route?: RequestRoute;
+  /** The HTTP proxy to tunnel through (`proxyOptions`, `HTTPS_PROXY`). Default: none. */
+  proxy?: ProxyAgents;
 }
 
 /** Where a request really goes, and on which connection pool (its TLS trust and server name). */
@@ -74,6 +77,8 @@ export class MsalNetworkClient implements INetworkModule {
   private readonly timeoutMs: number;
   private readonly scheduler: SchedulerLike;
   private readonly route: RequestRoute | undefined;
+  private readonly proxy: ProxyAgents | undefined;
+  private readonly ca: string | string[] | undefined;
   /** Extra wait per device code, grown by each `slow_down`. */
   private readonly slowDowns = new Map<string, number>();
 
@@ -82,6 +87,8 @@ export class MsalNetworkClient implements INetworkModule {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.scheduler = options.scheduler ?? unrefScheduler;
     this.route = options.route;
+    this.proxy = options.proxy;
+    this.ca = options.ca;
   }
 
   async sendGetRequestAsync<T>(
@@ -150,6 +157,7 @@ export class MsalNetworkClient implements INetworkModule {
   close(): void {
     this.agent.destroy();
     this.route?.close();
+    this.proxy?.close();
   }
 
   private parse(
@@ -179,10 +187,14 @@ export class MsalNetworkClient implements INetworkModule {
     timeout?: number,
   ): Promise<RawResponse> {
     try {
-      const target = this.route?.route(url) ?? { url, agent: this.agent };
+      const tunnel =
+        this.route === undefined ? await this.proxy?.agentFor(new URL(url), this.ca) : undefined;
+      const target = this.route?.route(url) ?? { url, agent: tunnel ?? this.agent };
       return await httpRequest({
         method,
         url: target.url,
+        // A tunnel takes the target's TLS trust from each request, not from the agent.
+        ca: tunnel === undefined ? undefined : this.ca,
         headers: options?.headers,
         body: options?.body,
         timeoutMs: timeout ?? this.timeoutMs,
