@@ -1,0 +1,52 @@
+/**
+ * Where the service may listen and which `Host` headers it answers. On loopback the `Host` must
+ * name the listening address and port (or `localhost` on that port): a browser page on another
+ * origin that re-binds its DNS name to 127.0.0.1 sends its own name and gets a 403. A wildcard
+ * remote bind (`--allow-remote --host 0.0.0.0`, TLS required) cannot know the names clients use,
+ * and answers any `Host`.
+ */
+import { isIP } from 'node:net';
+
+/** Whether `host` is a loopback address or `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  const lowered = host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (lowered === 'localhost' || lowered === '::1') return true;
+  if (/^::ffff:127\.\d+\.\d+\.\d+$/.test(lowered)) return true;
+  return isIP(lowered) === 4 && lowered.startsWith('127.');
+}
+
+/** Whether `host` binds every interface. */
+export function isWildcardHost(host: string): boolean {
+  return ['0.0.0.0', '::', '[::]', ''].includes(host);
+}
+
+/** The `Host` header values a server listening on `host:port` answers. */
+export class HostHeaderPolicy {
+  readonly #allowed: ReadonlySet<string> | undefined;
+
+  constructor(host: string, port: number, options: { defaultPort?: number } = {}) {
+    if (isWildcardHost(host)) {
+      this.#allowed = undefined;
+      return;
+    }
+    const names = new Set([bracket(host.toLowerCase()), 'localhost']);
+    if (host === '::1') names.add('[::1]');
+    const allowed = new Set<string>();
+    for (const name of names) {
+      if (name === 'localhost' && !isLoopbackHost(host)) continue;
+      allowed.add(`${name}:${port}`);
+      if (port === options.defaultPort) allowed.add(name);
+    }
+    this.#allowed = allowed;
+  }
+
+  /** Whether a request with this `Host` header is answered. */
+  allows(hostHeader: string | undefined): boolean {
+    if (this.#allowed === undefined) return true;
+    return hostHeader !== undefined && this.#allowed.has(hostHeader.toLowerCase());
+  }
+}
+
+function bracket(host: string): string {
+  return isIP(host) === 6 ? `[${host}]` : host;
+}

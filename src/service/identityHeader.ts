@@ -1,0 +1,81 @@
+/**
+ * The sidecar's secret: what clients send back as `X-IDENTITY-HEADER` (App Service's
+ * `IDENTITY_HEADER`). Random per start, or read from a file only its owner can read; compared in
+ * constant time. The value never appears in a message, an event or a log.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { InvalidArgumentError } from '../errors.js';
+
+/** Bytes of randomness in a generated secret (hex-encoded: twice as many characters). */
+export const IDENTITY_SECRET_BYTES = 32;
+/** The shortest secret a file may hold. */
+export const MIN_IDENTITY_SECRET_LENGTH = 16;
+/** The longest secret a file may hold. */
+export const MAX_IDENTITY_SECRET_LENGTH = 1024;
+
+/** A fresh random secret (64 hex characters). */
+export function createIdentitySecret(): string {
+  return randomBytes(IDENTITY_SECRET_BYTES).toString('hex');
+}
+
+/**
+ * Reads the secret from `path`: a regular file that neither group nor others may read or write
+ * (mode 0600 or stricter), holding one line of 16 to 1024 visible ASCII characters (a trailing
+ * newline is dropped). Throws `InvalidArgumentError` naming the path and the problem, never the
+ * content.
+ */
+export async function readIdentitySecretFile(path: string): Promise<string> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new InvalidArgumentError(
+      `--identity-header-file ${path}: cannot be read (${error.code ?? 'error'}).`,
+    );
+  });
+  if (!info.isFile())
+    throw new InvalidArgumentError(`--identity-header-file ${path}: is not a regular file.`);
+  if ((info.mode & 0o077) !== 0) {
+    const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
+    throw new InvalidArgumentError(
+      `--identity-header-file ${path}: mode ${mode} lets other users read or change the secret; ` +
+        `run chmod 600 ${path}.`,
+    );
+  }
+  const owner = process.getuid?.();
+  if (owner !== undefined && info.uid !== owner) {
+    throw new InvalidArgumentError(
+      `--identity-header-file ${path}: belongs to another user (uid ${info.uid}).`,
+    );
+  }
+  const secret = (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
+  if (!/^[\x21-\x7e]+$/.test(secret)) {
+    throw new InvalidArgumentError(
+      `--identity-header-file ${path}: the secret must be one line of visible ASCII characters ` +
+        '(no spaces).',
+    );
+  }
+  if (secret.length < MIN_IDENTITY_SECRET_LENGTH || secret.length > MAX_IDENTITY_SECRET_LENGTH) {
+    throw new InvalidArgumentError(
+      `--identity-header-file ${path}: the secret must be ${MIN_IDENTITY_SECRET_LENGTH} to ` +
+        `${MAX_IDENTITY_SECRET_LENGTH} characters long, it has ${secret.length}.`,
+    );
+  }
+  return secret;
+}
+
+/** Checks presented header values against the secret in constant time (SHA-256 digests). */
+export class IdentityHeaderCheck {
+  readonly #digest: Buffer;
+
+  constructor(secret: string) {
+    this.#digest = digest(secret);
+  }
+
+  /** Whether `presented` is the secret; equal-length digests make the comparison constant-time. */
+  matches(presented: string): boolean {
+    return timingSafeEqual(this.#digest, digest(presented));
+  }
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
