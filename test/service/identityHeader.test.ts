@@ -52,7 +52,7 @@ describe('readIdentitySecretFile', () => {
     ['with a space', 'a secret of enough length', 0o600, /one line/],
   ])(
     'refuses a %s file, naming the problem and not the content',
-    async (name, content, mode, why) => {
+    async (_name, content, mode, why) => {
       const path = file(`refused-${mode}-${content.length}`, content, mode);
       const error = await readIdentitySecretFile(path).catch((e: unknown) => e as Error);
       expect(error).toMatchObject({
