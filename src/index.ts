@@ -31,13 +31,20 @@ export type { RefreshPolicyOptions } from './streams/policy/refreshPolicy.js';
 export { unrefScheduler } from './streams/clock.js';
 export type { RandomSource } from './streams/clock.js';
 
-export type { CacheLayer, CachedToken } from './cache/cacheLayer.js';
+export type { CacheLayer, CacheLayerEvent, CachedToken } from './cache/cacheLayer.js';
 export { MemoryLayer, DEFAULT_MEMORY_MAX_ENTRIES } from './cache/memoryLayer.js';
 export type { MemoryLayerOptions } from './cache/memoryLayer.js';
 
-export type { TokenEvent, TokenEventType, KeyState, RefreshReason } from './telemetry/events.js';
+export type {
+  TokenEvent,
+  TokenEventType,
+  KeyState,
+  RefreshReason,
+  CacheLockOutcome,
+} from './telemetry/events.js';
 export { ACQUIRE_SPAN_NAME, Attr as TelemetryAttributes } from './telemetry/tracing.js';
 export { MetricNames } from './telemetry/metrics.js';
+export type { CacheLayerReading } from './telemetry/metrics.js';
 export type { LogLevel, LogSink, AzureClientLogger } from './telemetry/logger.js';
 /** `@azure/identity`'s `logger` (`azure:identity`), and `@azure/logger`'s level and redirection. */
 export { logger, setLogLevel, getLogLevel, AzureLogger } from './telemetry/logger.js';
@@ -123,7 +130,10 @@ export {
 } from './credentials/chain/defaultAzureCredential.js';
 export type { DefaultAzureCredentialOptions } from './credentials/chain/defaultAzureCredential.js';
 export { getDefaultAzureCredential } from './credentials/chain/getDefaultAzureCredential.js';
-export type { TokenCachePersistenceOptions } from './streams/defaultTokenManager.js';
+export type {
+  TokenCachePersistenceOptions,
+  DefaultTokenManagerOptions,
+} from './streams/defaultTokenManager.js';
 export type { PersistenceOptions } from './cache/persistenceOptions.js';
 export { DEFAULT_CACHE_NAME } from './cache/persistenceOptions.js';
 export { REACTIVE_IDENTITY_CACHE_KEY } from './cache/encryption.js';
@@ -131,6 +141,15 @@ export { DiskLayer } from './cache/diskLayer.js';
 export type { DiskLayerOptions } from './cache/diskLayer.js';
 export { DiskMsalCacheStore } from './cache/diskMsalCacheStore.js';
 export { defaultCacheDirectory } from './cache/cacheDirectory.js';
+export { RedisLayer } from './cache/redis/redisLayer.js';
+export type { RedisLayerOptions } from './cache/redis/redisLayer.js';
+export {
+  REACTIVE_IDENTITY_REDIS_URL,
+  DEFAULT_REDIS_LOCK_TTL_MS,
+  DEFAULT_REDIS_LOCK_WAIT_MS,
+  DEFAULT_REDIS_TIMEOUT_MS,
+} from './cache/redis/redisOptions.js';
+export type { DistributedCacheOptions } from './cache/redis/redisOptions.js';
 
 // The rest of `@azure/identity` 4.13's exported types, under its names (test/compat checks them).
 // (AuthenticationRequiredErrorOptions and the errors' other types come with `export *` above.)

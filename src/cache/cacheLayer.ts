@@ -1,7 +1,9 @@
 /**
- * The interface every cache layer implements: memory now, a lock-guarded disk file and a
- * distributed store later. Results may be synchronous or promised, so a memory hit stays a lookup.
+ * The interface every cache layer implements: memory, a lock-guarded disk file, Redis. Results may
+ * be synchronous or promised, so a memory hit stays a lookup.
  */
+import type { CacheLockOutcome } from '../telemetry/events.js';
+import type { CacheLayerReading } from '../telemetry/metrics.js';
 
 /** A cached token, as the engine stores it. Mirrors the engine's record without importing it. */
 export interface CachedToken {
@@ -26,12 +28,27 @@ export interface CacheLayer {
    * Cross-process single flight: hold while acquiring; the engine re-reads after taking it.
    * Resolves to the release once this process holds the key's lock (shared with every process
    * using the same store); rejects with a typed error when it cannot be had in time, so the
-   * caller acquires on its own. Only layers shared across processes implement it.
+   * caller acquires on its own. Only layers shared across processes implement it. A layer that
+   * sees the holder's token arrive may resolve early, without the lock, once `accepts` takes it:
+   * the engine's re-read then finds it.
    */
-  lockKey?(key: string): Promise<() => Promise<void>>;
+  lockKey?(key: string, accepts?: (token: CachedToken) => boolean): Promise<() => Promise<void>>;
+  /** The counts a layer keeps of itself (lookups, lock waits, degraded time), for metrics. */
+  readings?(): CacheLayerReading;
   /** Releases files, handles and timers. */
   close?(): MaybePromise<void>;
 }
+
+/**
+ * What a layer reports about itself, besides operations that failed: it degraded (the engine
+ * carries on without it) or recovered, it dropped an unreadable entry, or a key's lock was asked
+ * for (`key` is the engine's key, never sent anywhere).
+ */
+export type CacheLayerEvent =
+  | { type: 'degraded'; layer: string; operation: string; message: string }
+  | { type: 'recovered'; layer: string; degradedMs: number }
+  | { type: 'warning'; layer: string; message: string }
+  | { type: 'lock'; layer: string; key: string; outcome: CacheLockOutcome; waitedMs: number };
 
 /** Whether a value is a promise (thenable), so callers can stay synchronous otherwise. */
 export function isPromiseLike<T>(value: MaybePromise<T>): value is Promise<T> {

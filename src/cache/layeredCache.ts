@@ -37,28 +37,38 @@ export class LayeredCache {
     return this.each('delete', (layer) => layer.delete(key));
   }
 
-  /** Closes every layer; one that fails to close is reported and does not keep the others open. */
   /** Whether a layer is shared by several processes and can lock a key across them. */
   get sharedAcrossProcesses(): boolean {
     return this.layers.some((layer) => layer.lockKey !== undefined);
   }
 
   /**
-   * Takes the key's cross-process lock from the first layer that has one. Resolves to its release,
-   * or to undefined when no layer locks or the lock cannot be had in time (reported, never thrown:
-   * the caller then acquires on its own).
+   * Takes the key's lock in every layer that has one, in order (the machine's disk lock, then the
+   * fleet's Redis lock: a machine sends one waiter to Redis). Resolves to the release of those it
+   * got (released in reverse), or undefined when none locks. A lock that cannot be had in time is
+   * reported, never thrown: the caller then acquires on its own. `accepts` lets a layer stop
+   * waiting when another holder's token arrives.
    */
-  async lockForAcquisition(key: string): Promise<(() => Promise<void>) | undefined> {
-    const layer = this.layers.find((l) => l.lockKey !== undefined);
-    if (layer?.lockKey === undefined) return undefined;
-    try {
-      return await layer.lockKey(key);
-    } catch (error) {
-      this.onFailure(layer.name, 'lock', error);
-      return undefined;
+  async lockForAcquisition(
+    key: string,
+    accepts?: (token: CachedToken) => boolean,
+  ): Promise<(() => Promise<void>) | undefined> {
+    const releases: (() => Promise<void>)[] = [];
+    for (const layer of this.layers) {
+      if (layer.lockKey === undefined) continue;
+      try {
+        releases.push(await layer.lockKey(key, accepts));
+      } catch (error) {
+        this.onFailure(layer.name, 'lock', error);
+      }
     }
+    if (releases.length === 0) return undefined;
+    return async () => {
+      for (const release of releases.reverse()) await release();
+    };
   }
 
+  /** Closes every layer; one that fails to close is reported and does not keep the others open. */
   async close(): Promise<void> {
     await Promise.all(
       this.layers.map(async (layer) => {

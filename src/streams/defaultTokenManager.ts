@@ -1,4 +1,5 @@
 import type { PersistenceOptions } from '../cache/persistenceOptions.js';
+import { distributedCacheFrom, type DistributedCacheOptions } from '../cache/redis/redisOptions.js';
 import { TokenManager } from './tokenManager.js';
 
 /** The persistent cache switch of `@azure/identity`, with this library's disk options. */
@@ -7,26 +8,52 @@ export interface TokenCachePersistenceOptions extends PersistenceOptions {
   enabled: boolean;
 }
 
+/** How the process-wide engine is chosen besides the disk cache. */
+export interface DefaultTokenManagerOptions {
+  /** The Redis layer. Default: one on `REACTIVE_IDENTITY_REDIS_URL` when that is set, else none. */
+  distributedCache?: DistributedCacheOptions;
+  /** Read for `REACTIVE_IDENTITY_REDIS_URL` (and the Redis layer's key). Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
 // The one piece of module state: the engines that credentials share when none is passed, so a
 // service that builds a new credential per request still makes one token request per key; one
-// engine for memory only and one per persistent cache (name and directory).
+// engine for memory only and one per persistent cache (name and directory) and Redis cache.
 let shared: TokenManager | undefined;
-const persistent = new Map<string, TokenManager>();
+const configured = new Map<string, TokenManager>();
 
 /**
  * The process-wide engine used by credentials constructed without a `tokenManager`: memory only,
- * or with the disk layer of the named persistent cache when `persistence.enabled`.
+ * or with the disk layer of the named persistent cache when `persistence.enabled`, and with the
+ * Redis layer when `distributedCache` is given or `REACTIVE_IDENTITY_REDIS_URL` is set.
+ *
+ * @example
+ * ```ts
+ * // REACTIVE_IDENTITY_REDIS_URL=redis://cache.internal:6379 and REACTIVE_IDENTITY_CACHE_KEY set:
+ * getDefaultTokenManager(); // the engine every credential without a tokenManager shares
+ * ```
  */
-export function getDefaultTokenManager(persistence?: TokenCachePersistenceOptions): TokenManager {
-  if (persistence?.enabled !== true) {
+export function getDefaultTokenManager(
+  persistence?: TokenCachePersistenceOptions,
+  options: DefaultTokenManagerOptions = {},
+): TokenManager {
+  const disk = persistence?.enabled === true ? persistence : undefined;
+  const redis = distributedCacheFrom(options.distributedCache, options.env ?? process.env);
+  if (disk === undefined && redis === undefined) {
     shared ??= new TokenManager();
     return shared;
   }
-  const id = `${persistence.name ?? ''}|${persistence.directory ?? ''}`;
-  let manager = persistent.get(id);
+  const id = JSON.stringify([
+    disk?.name,
+    disk?.directory,
+    redis?.url,
+    redis?.name,
+    redis?.keyPrefix,
+  ]);
+  let manager = configured.get(id);
   if (manager === undefined) {
-    manager = new TokenManager({ persistence });
-    persistent.set(id, manager);
+    manager = new TokenManager({ persistence: disk, distributedCache: redis });
+    configured.set(id, manager);
   }
   return manager;
 }

@@ -1,6 +1,7 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import { defer, filter, tap, type Observable, type ObservableInput } from 'rxjs';
 import { ClosedError } from '../errors.js';
+import type { DistributedCacheOptions } from '../cache/redis/redisOptions.js';
 import type { TokenEvent } from '../telemetry/events.js';
 import type { IdentityLogger } from '../telemetry/logger.js';
 import {
@@ -28,6 +29,14 @@ export interface ReactiveCredentialOptions {
    * given.
    */
   tokenCachePersistenceOptions?: TokenCachePersistenceOptions;
+  /**
+   * Shares tokens with every machine of a fleet through Redis, below memory (and disk): one token
+   * request per key per refresh window across the fleet. Values are encrypted with the disk
+   * cache's key (`REACTIVE_IDENTITY_CACHE_KEY` or `encryptionKey`). Default: Redis at
+   * `REACTIVE_IDENTITY_REDIS_URL` when that is set (in `env`), else none. Ignored when
+   * `tokenManager` is given.
+   */
+  distributedCache?: DistributedCacheOptions;
 }
 
 /** Options of `token$`. */
@@ -56,7 +65,12 @@ export abstract class ReactiveCredential implements TokenCredential {
 
   protected constructor(options: ReactiveCredentialOptions = {}) {
     this.tokenManager =
-      options.tokenManager ?? getDefaultTokenManager(options.tokenCachePersistenceOptions);
+      options.tokenManager ??
+      getDefaultTokenManager(options.tokenCachePersistenceOptions, {
+        distributedCache: options.distributedCache,
+        // Credentials that read the environment take it as `env` (TokenCredentialOptions).
+        env: (options as { env?: Readonly<Record<string, string | undefined>> }).env,
+      });
   }
 
   /** What the engine lends this credential: its clock, jitter, tracer and MSAL caches. */

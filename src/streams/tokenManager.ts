@@ -1,15 +1,15 @@
 import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import { defer, map, Observable, Subject, takeUntil, tap, type SchedulerLike } from 'rxjs';
-import type { CacheLayer } from '../cache/cacheLayer.js';
-import { composeCaches } from '../cache/cacheComposition.js';
+import type { CacheLayer, CacheLayerEvent } from '../cache/cacheLayer.js';
+import { composeCaches, layerTokenEvent } from '../cache/cacheComposition.js';
 import type { LayeredCache } from '../cache/layeredCache.js';
 import type { MsalCacheStore } from '../cache/msalCacheStore.js';
 import type { PersistenceOptions } from '../cache/persistenceOptions.js';
+import type { DistributedCacheOptions } from '../cache/redis/redisOptions.js';
 import { ClosedError } from '../errors.js';
 import type { TokenEvent } from '../telemetry/events.js';
 import { IdentityMetrics } from '../telemetry/metrics.js';
-import { redact } from '../telemetry/redact.js';
 import { getTracer, recordCacheDegraded } from '../telemetry/tracing.js';
 import { waitForCaller } from './callerWait.js';
 import {
@@ -71,6 +71,12 @@ export interface TokenManagerOptions extends RefreshPolicyOptions {
    * `msalCacheStore` are given.
    */
   persistence?: PersistenceOptions;
+  /**
+   * Adds the Redis layer under memory (and disk): tokens shared by every machine of a fleet, one
+   * token request per key per refresh window across all of them (see
+   * {@link DistributedCacheOptions}). Ignored when `cacheLayers` is given.
+   */
+  distributedCache?: DistributedCacheOptions;
 }
 
 export const DEFAULT_KEEP_WARM_MS = 10 * 60_000;
@@ -105,15 +111,18 @@ export class TokenManager {
     this.keepWarmMs = options.keepWarmMs ?? DEFAULT_KEEP_WARM_MS;
     this.hold = options.eventLoopHold ?? createEventLoopHold();
     const tracer = getTracer(options.tracerProvider);
+    const random = options.random ?? defaultRandom;
     const caches = composeCaches({
       ...options,
       now: () => scheduler.now(),
-      onDegraded: (layer, operation, message) => this.degraded(layer, operation, message),
+      scheduler,
+      random,
+      onEvent: (event) => this.layerEvent(event),
     });
     this.cache = caches.tokens;
     this.services = {
       scheduler,
-      random: options.random ?? defaultRandom,
+      random,
       tracer,
       msalCaches: caches.msal,
     };
@@ -121,24 +130,21 @@ export class TokenManager {
       {
         lifetimes: () => this.readings.lifetimes(this.streams.values(), scheduler.now()),
         lookups: () => this.readings.lookups(this.streams.values()),
+        layers: caches.readings,
       },
       options.meterProvider,
     );
   }
 
-  /** A cache layer failed and the engine carries on without it: an event and a span say so. */
-  private degraded(layer: string, operation: string, message: string): void {
-    recordCacheDegraded(this.services.tracer, layer, operation, message);
-    this.emit({
-      type: 'cache-degraded',
-      layer,
-      operation,
-      message: redact(message),
-      at: this.scheduler.now(),
-      key: '-',
-      credential: '-',
-      identity: '-',
-    });
+  /**
+   * A cache layer's news: a failure the engine carries on without (an event and a span say so), a
+   * recovery, a warning, or how a key's lock request ended (with the key's own fields).
+   */
+  private layerEvent(event: CacheLayerEvent): void {
+    if (event.type === 'degraded')
+      recordCacheDegraded(this.services.tracer, event.layer, event.operation, event.message);
+    const key = event.type === 'lock' ? this.streams.get(event.key)?.key : undefined;
+    this.emit(layerTokenEvent(event, this.scheduler.now(), key));
   }
 
   /** The engine's opaque reference to an identity (`i1`, `i2`...), as events and snapshots carry it. */

@@ -3,6 +3,7 @@ import {
   type Attributes,
   type Counter,
   type Histogram,
+  type Meter,
   type MeterProvider,
   type ObservableResult,
 } from '@opentelemetry/api';
@@ -17,6 +18,11 @@ export const MetricNames = {
   cacheLookups: 'reactive_identity.cache.lookups',
   refreshFailures: 'reactive_identity.refresh.failures',
   remainingLifetime: 'reactive_identity.token.remaining_lifetime',
+  layerLookups: 'reactive_identity.cache.layer.lookups',
+  lockRequests: 'reactive_identity.cache.lock.requests',
+  lockWaitTime: 'reactive_identity.cache.lock.wait_time',
+  degradedTime: 'reactive_identity.cache.degraded_time',
+  degraded: 'reactive_identity.cache.degraded',
 } as const;
 
 /** What the remaining-lifetime gauge reports for one key. */
@@ -34,10 +40,24 @@ export interface LookupReading {
   count: number;
 }
 
+/** The counts a cache layer keeps of itself (the Redis layer), cumulative since it started. */
+export interface CacheLayerReading {
+  layer: string;
+  /** Lookups by outcome: `hit`, `miss`, `dropped` (unreadable), `skipped` (degraded), `error`. */
+  lookups: Readonly<Record<string, number>>;
+  /** Requests for a key's lock by outcome (see `CacheLockOutcome`), with the time spent waiting. */
+  locks: Readonly<Record<string, { count: number; waitedMs: number }>>;
+  /** Time spent degraded (the engine carried on without the layer), the current spell included. */
+  degradedMs: number;
+  degraded: boolean;
+}
+
 /** Where the observable instruments read their values at collection time. */
 export interface MetricsSource {
   lifetimes(): LifetimeReading[];
   lookups(): LookupReading[];
+  /** Layers that count themselves. Default: none. */
+  layers?(): CacheLayerReading[];
 }
 
 /**
@@ -84,6 +104,7 @@ export class IdentityMetrics {
           result.observe(r.remainingMs, { key: r.key, [Attr.credential]: r.credential });
         }
       });
+    observeLayers(meter, () => source.layers?.() ?? []);
   }
 
   acquisition(
@@ -101,4 +122,38 @@ export class IdentityMetrics {
   refreshFailure(credential: string): void {
     this.refreshFailures.add(1, { [Attr.credential]: credential });
   }
+}
+
+/** The instruments of layers that count themselves: read at collection time, no work per call. */
+function observeLayers(meter: Meter, layers: () => CacheLayerReading[]): void {
+  const counter = (name: string, description: string, unit?: string) =>
+    meter.createObservableCounter(name, { description, ...(unit === undefined ? {} : { unit }) });
+  counter(MetricNames.layerLookups, 'Lookups in a cache layer by outcome').addCallback((result) => {
+    for (const r of layers())
+      for (const [outcome, count] of Object.entries(r.lookups))
+        result.observe(count, { [Attr.cacheLayer]: r.layer, [Attr.outcome]: outcome });
+  });
+  const locks = (name: string, description: string, unit: string | undefined, ms: boolean) =>
+    counter(name, description, unit).addCallback((result) => {
+      for (const r of layers())
+        for (const [outcome, lock] of Object.entries(r.locks))
+          result.observe(ms ? lock.waitedMs : lock.count, {
+            [Attr.cacheLayer]: r.layer,
+            [Attr.outcome]: outcome,
+          });
+    });
+  locks(MetricNames.lockRequests, "Requests for a key's shared lock by outcome", undefined, false);
+  locks(MetricNames.lockWaitTime, "Time spent waiting for a key's shared lock", 'ms', true);
+  counter(MetricNames.degradedTime, 'Time a cache layer spent degraded', 'ms').addCallback(
+    (result) => {
+      for (const r of layers()) result.observe(r.degradedMs, { [Attr.cacheLayer]: r.layer });
+    },
+  );
+  meter
+    .createObservableGauge(MetricNames.degraded, {
+      description: 'Whether a cache layer is degraded now (1) or not (0)',
+    })
+    .addCallback((result) => {
+      for (const r of layers()) result.observe(r.degraded ? 1 : 0, { [Attr.cacheLayer]: r.layer });
+    });
 }

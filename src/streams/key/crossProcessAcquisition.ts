@@ -14,14 +14,18 @@ export interface CrossProcessSteps {
   acquire(): Observable<TokenRecord>;
   /** The write of the token just acquired, which the lock waits for. */
   pendingWrite(): MaybePromise<void>;
+  /** Read the cache before taking the lock (a refresh: the cache was not read since). */
+  readFirst?: boolean;
 }
 
 /**
- * Acquires once per machine when a layer is shared across processes: takes the key's lock, reads
- * the cache again (another process may have just written a newer token), and acquires only if it
- * has not. The token goes out only once it is written for the others and the lock is released, so
- * a process that exits right after `getToken` never strands the others on its lock. Without such a
- * layer, or when the lock cannot be had in time, it simply acquires.
+ * Acquires once per machine (and once per fleet with a distributed layer) when a layer is shared
+ * across processes: takes the key's locks, reads the cache again (another process may have just
+ * written a newer token), and acquires only if it has not. A refresh reads first, without a lock:
+ * another machine has often refreshed already. The token goes out only once it is written for the
+ * others and the lock is released, so a process that exits right after `getToken` never strands
+ * the others on its lock. Without such a layer, or when the lock cannot be had in time, it simply
+ * acquires.
  */
 export function acquireAcrossProcesses(
   cache: LayeredCache,
@@ -29,22 +33,27 @@ export function acquireAcrossProcesses(
   steps: CrossProcessSteps,
 ): Observable<TokenRecord> {
   if (!cache.sharedAcrossProcesses) return steps.acquire();
-  return from(cache.lockForAcquisition(keyId)).pipe(
-    switchMap((lock) => {
-      const release = once(lock);
-      return defer(() => fromMaybe(cache.get(keyId, steps.accepts))).pipe(
-        switchMap((lookup: CacheLookup) =>
-          lookup.token !== undefined && lookup.layer !== undefined
-            ? of(steps.useCached(lookup.token, lookup.layer))
-            : steps.acquire(),
-        ),
-        concatMap(async (token) => {
-          await steps.pendingWrite();
-          await release();
-          return token;
-        }),
-        finalize(() => void release()),
-      );
-    }),
-  );
+  const cached = (then: () => Observable<TokenRecord>) =>
+    defer(() => fromMaybe(cache.get(keyId, steps.accepts))).pipe(
+      switchMap((lookup: CacheLookup) =>
+        lookup.token !== undefined && lookup.layer !== undefined
+          ? of(steps.useCached(lookup.token, lookup.layer))
+          : then(),
+      ),
+    );
+  const locked = () =>
+    from(cache.lockForAcquisition(keyId, steps.accepts)).pipe(
+      switchMap((lock) => {
+        const release = once(lock);
+        return cached(() => steps.acquire()).pipe(
+          concatMap(async (token) => {
+            await steps.pendingWrite();
+            await release();
+            return token;
+          }),
+          finalize(() => void release()),
+        );
+      }),
+    );
+  return steps.readFirst === true ? cached(locked) : locked();
 }

@@ -194,6 +194,7 @@ export class KeyStream {
       useCached: (token, layer) => this.useCached(token, layer),
       acquire: () => this.acquireWithRetry(reason, fallback),
       pendingWrite: () => this.pendingWrite,
+      readFirst: fallback !== undefined,
     });
   }
 

@@ -1,0 +1,320 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { asyncScheduler } from 'rxjs';
+import {
+  ClientSecretCredential,
+  getDefaultTokenManager,
+  RedisLayer,
+  TokenManager,
+  unrefScheduler,
+  type DistributedCacheOptions,
+  type TokenEvent,
+} from '../../src/index.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import { FakeCredential } from '../support/fakeCredential.js';
+import { startRedisServer, type RedisServer } from '../support/redisServer.js';
+import { teardownAfterEach } from '../support/teardown.js';
+import { until } from '../support/until.js';
+
+const key = randomBytes(32).toString('base64');
+const SCOPE = 'https://vault.azure.net/.default';
+const TENANT = '5c1d0e3f-0000-4000-8000-00000000a7a7';
+// Holds a character that base64 never does, so no ciphertext can contain it by chance.
+const IDENTITY = 'fleet.app';
+let server: RedisServer;
+let raw: Redis;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  raw = new Redis(server.url, { lazyConnect: true });
+  await raw.connect();
+}, 30_000);
+afterAll(async () => {
+  raw?.disconnect();
+  await server?.stop();
+});
+beforeEach(() => raw.flushall());
+
+const teardown = teardownAfterEach();
+
+interface Engine {
+  manager: TokenManager;
+  credential: FakeCredential;
+  events: TokenEvent[];
+}
+
+/** An engine with a Redis layer and a scripted credential; every engine has the same identity. */
+function engine(options: Partial<DistributedCacheOptions> = {}, identity = IDENTITY): Engine {
+  const distributedCache = { url: server.url, encryptionKey: key, timeoutMs: 300, ...options };
+  const manager = teardown.add(new TokenManager({ distributedCache }), (m) => m.close());
+  const events: TokenEvent[] = [];
+  manager.events$.subscribe((event) => events.push(event));
+  const credential = new FakeCredential(manager, asyncScheduler, 50, identity);
+  return { manager, credential, events };
+}
+
+const ofType = (events: TokenEvent[], type: TokenEvent['type']) =>
+  events.filter((e) => e.type === type);
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+async function storedKeys(pattern: string): Promise<string[]> {
+  return raw.keys(pattern);
+}
+
+describe('RedisLayer: sharing', () => {
+  it('hands a token one engine acquired to another, from Redis', async () => {
+    const a = engine();
+    const b = engine();
+    const first = await a.credential.getToken(SCOPE);
+    const second = await b.credential.getToken(SCOPE);
+    expect(second.token).toBe(first.token);
+    expect(a.credential.requests).toHaveLength(1);
+    expect(b.credential.requests).toHaveLength(0);
+    expect(ofType(b.events, 'cache-hit')).toMatchObject([{ layer: 'redis' }]);
+    // The entry expires with its token.
+    const [tokenKey] = await storedKeys('*:token');
+    expect(await raw.pttl(tokenKey!)).toBeGreaterThan(3_500_000);
+  });
+
+  it('makes one acquisition when six engines miss together', async () => {
+    const engines = Array.from({ length: 6 }, () => engine());
+    const tokens = await Promise.all(engines.map((e) => e.credential.getToken(SCOPE)));
+    expect(new Set(tokens.map((t) => t.token)).size).toBe(1);
+    expect(engines.reduce((n, e) => n + e.credential.requests.length, 0)).toBe(1);
+    const outcomes = engines
+      .flatMap((e) => ofType(e.events, 'cache-lock'))
+      .map((e) => e.type === 'cache-lock' && e.outcome);
+    expect(outcomes.filter((o) => o === 'free')).toHaveLength(1);
+    expect(outcomes.every((o) => o === 'free' || o === 'token' || o === 'acquired')).toBe(true);
+    expect(await storedKeys('*:lock')).toEqual([]);
+  });
+
+  it('keeps the tenant, the scopes, the identity and the token out of every Redis command', async () => {
+    const monitor = await raw.duplicate().monitor();
+    teardown.defer(() => monitor.disconnect());
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => commands.push(args.join(' ')));
+    const engines = [engine(), engine(), engine()];
+    const tokens = await Promise.all(
+      engines.map((e) => e.credential.getToken([SCOPE, 'api://x/read'], { tenantId: TENANT })),
+    );
+    await until(() => commands.some((c) => /^publish /i.test(c)), 'the publish of the token');
+    const all = commands.join('\n');
+    expect(all).toMatch(/\bset\b.*\bNX\b/i);
+    for (const clear of [
+      TENANT,
+      SCOPE,
+      'api://x/read',
+      'FakeCredential',
+      IDENTITY,
+      tokens[0]!.token,
+    ])
+      expect(all).not.toContain(clear);
+  });
+});
+
+describe('RedisLayer: locks', () => {
+  it('releases a lock only for its owner', async () => {
+    const layer = new RedisLayer({
+      url: server.url,
+      encryptionKey: key,
+      scheduler: unrefScheduler,
+    });
+    teardown.defer(() => layer.close());
+    const release = await layer.lockKey('k');
+    const [lock] = await storedKeys('*:lock');
+    await raw.set(lock!, 'another-owner', 'PX', 5_000);
+    await release();
+    expect(await raw.get(lock!)).toBe('another-owner');
+  });
+
+  it("gives up waiting after lockWaitMs, and takes a dead holder's lock after its TTL", async () => {
+    const events: string[] = [];
+    const layerOf = (lockWaitMs: number) => {
+      const layer = new RedisLayer({
+        url: server.url,
+        encryptionKey: key,
+        scheduler: unrefScheduler,
+        lockTtlMs: 400,
+        lockWaitMs,
+        onEvent: (e) => e.type === 'lock' && events.push(e.outcome),
+      });
+      teardown.defer(() => layer.close());
+      return layer;
+    };
+    const holder = layerOf(0);
+    await holder.lockKey('k');
+    await layerOf(100).lockKey('k');
+    expect(events).toEqual(['free', 'timeout']);
+    // The holder goes away without releasing: its renewals stop and the lock expires.
+    await holder.close();
+    await layerOf(10_000).lockKey('k');
+    expect(events).toEqual(['free', 'timeout', 'acquired']);
+  });
+});
+
+describe('RedisLayer: faults', () => {
+  it('drops a value that does not decrypt, with a warning, and acquires', async () => {
+    const a = engine();
+    await a.credential.getToken(SCOPE);
+    const [tokenKey] = await storedKeys('*:token');
+    await raw.set(tokenKey!, 'not an envelope', 'PX', 60_000);
+    const b = engine();
+    await b.credential.getToken(SCOPE);
+    expect(b.credential.requests).toHaveLength(1);
+    expect(ofType(b.events, 'cache-warning')).toMatchObject([{ layer: 'redis' }]);
+    expect(await raw.get(tokenKey!)).not.toBe('not an envelope');
+  });
+
+  it('counts a hung Redis as a miss, says so once, and shares again once it answers', async () => {
+    const a = engine();
+    await a.credential.getToken('scope-before');
+    server.pause();
+    teardown.defer(() => server.resume());
+    await expect(a.credential.getToken('scope-during')).resolves.toMatchObject({
+      token: expect.any(String),
+    });
+    await a.credential.getToken('scope-during-2');
+    const degraded = ofType(a.events, 'cache-degraded');
+    expect(degraded).toHaveLength(1);
+    expect(degraded[0]).toMatchObject({
+      layer: 'redis',
+      message: expect.stringMatching(/did not answer within 300 ms/),
+    });
+    server.resume();
+    await until(() => ofType(a.events, 'cache-recovered').length === 1, 'the recovery');
+    await a.credential.getToken('scope-after');
+    const b = engine();
+    await b.credential.getToken('scope-after');
+    expect(b.credential.requests).toHaveLength(0);
+  }, 20_000);
+
+  it('carries on when Redis is killed, and reconnects by itself when it is back', async () => {
+    const a = engine();
+    await a.credential.getToken('one');
+    await server.kill();
+    await expect(a.credential.getToken('two')).resolves.toMatchObject({
+      token: expect.any(String),
+    });
+    expect(ofType(a.events, 'cache-degraded')).toMatchObject([{ layer: 'redis' }]);
+    await server.restart();
+    await until(() => ofType(a.events, 'cache-recovered').length === 1, 'the reconnection');
+    await a.credential.getToken('three');
+    const b = engine();
+    await b.credential.getToken('three');
+    expect(b.credential.requests).toHaveLength(0);
+  }, 20_000);
+});
+
+describe('RedisLayer: ACL users and key prefixes', () => {
+  it('works as an ACL user limited to its prefix, and degrades (not fails) outside it', async () => {
+    const password = 'acl-pass-0f9e8d';
+    const acl = await startRedisServer([
+      '--user',
+      'default',
+      'off',
+      '--user',
+      'fleet',
+      'on',
+      `>${password}`,
+      '~fleet:*',
+      '&fleet:*',
+      '+@all',
+    ]);
+    teardown.defer(() => acl.stop());
+    const url = `redis://fleet:${password}@127.0.0.1:${acl.port}`;
+    const a = engine({ url, keyPrefix: 'fleet:' });
+    const b = engine({ url, keyPrefix: 'fleet:' });
+    await a.credential.getToken(SCOPE);
+    await b.credential.getToken(SCOPE);
+    expect(b.credential.requests).toHaveLength(0);
+    const outside = engine({ url, keyPrefix: 'other:' });
+    await expect(outside.credential.getToken(SCOPE)).resolves.toMatchObject({
+      token: expect.any(String),
+    });
+    expect(ofType(outside.events, 'cache-degraded')).toMatchObject([{ layer: 'redis' }]);
+    expect(JSON.stringify([...a.events, ...outside.events])).not.toContain(password);
+  });
+});
+
+describe('distributedCache on credentials', () => {
+  it('is turned on by the option or by REACTIVE_IDENTITY_REDIS_URL, for the process-wide engine', async () => {
+    const em = teardown.add(
+      await startEmulator({
+        apps: [
+          { clientId: 'c1', clientSecret: 's1' },
+          { clientId: 'c2', clientSecret: 's2' },
+        ],
+      }),
+      (e) => e.stop(),
+    );
+    const env = { REACTIVE_IDENTITY_REDIS_URL: server.url, REACTIVE_IDENTITY_CACHE_KEY: key };
+    const distributedCache = { url: server.url, encryptionKey: key, name: 'by-option' };
+    teardown.defer(() => getDefaultTokenManager(undefined, { env }).close());
+    teardown.defer(() => getDefaultTokenManager(undefined, { distributedCache }).close());
+    const common = { authorityHost: em.url, tlsOptions: { ca: em.ca } };
+    const byEnv = new ClientSecretCredential(em.tenantId, 'c1', 's1', { ...common, env });
+    const byOption = new ClientSecretCredential(em.tenantId, 'c2', 's2', {
+      ...common,
+      env: {},
+      distributedCache,
+    });
+    await byEnv.getToken(SCOPE);
+    await byOption.getToken(SCOPE);
+    expect((await storedKeys('*:token')).sort()).toEqual([
+      expect.stringMatching(/^by-option:\{/),
+      expect.stringMatching(/^reactive-identity:\{/),
+    ]);
+  });
+
+  it.each([
+    ['a URL of another scheme', { url: 'http://127.0.0.1:6379' }, /redis:\/\/ or rediss:\/\//],
+    ['a string that is not a URL', { url: 'redis//nowhere' }, /not a URL/],
+    ['no URL', { url: undefined }, /got nothing/],
+    [
+      'a lock TTL below 100 ms',
+      { url: 'redis://127.0.0.1', lockTtlMs: 5 },
+      /lockTtlMs must be an integer of at least 100/,
+    ],
+    ['a bad name', { url: 'redis://127.0.0.1', name: '../x' }, /name may hold only/],
+  ])('refuses %s with a typed error', (_what, options, message) => {
+    const create = () =>
+      new RedisLayer({
+        encryptionKey: key,
+        scheduler: unrefScheduler,
+        ...(options as { url: string }),
+      });
+    expect(thrown(create)).toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(message),
+    });
+  });
+
+  it('refuses to store tokens unencrypted unless told to, and never repeats the URL', () => {
+    const url = 'redis://user:hunter2-secret@127.0.0.1:1';
+    const create = (options: Partial<DistributedCacheOptions>) =>
+      new RedisLayer({ url, env: {}, scheduler: unrefScheduler, ...options });
+    expect(thrown(() => create({}))).toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringContaining('REACTIVE_IDENTITY_CACHE_KEY'),
+    });
+    expect(thrown(() => create({ env: { REACTIVE_IDENTITY_CACHE_KEY: 'short' } }))).toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/^REACTIVE_IDENTITY_CACHE_KEY: /),
+    });
+    const badScheme = thrown(() =>
+      create({ url: 'http://user:hunter2-secret@x', encryptionKey: key }),
+    );
+    expect(badScheme).toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    expect(String((badScheme as Error).message)).not.toContain('hunter2');
+    expect(create({ unsafeAllowUnencryptedStorage: true })).toBeInstanceOf(RedisLayer);
+  });
+});
