@@ -1,85 +1,86 @@
 #!/usr/bin/env node
 /**
- * The `reactive-identity` command: `serve` (the demo service on the embedded emulator; what
- * `npm start` runs) and `emulator` (a local Entra authority for your own app's development).
+ * The `reactive-identity` command: `serve` (the token sidecar; what `npm start` runs), `token`
+ * (one token for a script) and `emulator` (a local Entra authority for your own app).
+ * Exit codes: 0 done, 1 failed, 2 bad command line.
  */
 import { parseArgs } from 'node:util';
-import { runEmulator } from './emulatorCommand.js';
-import { serve } from './serve.js';
+import { parseServeArgs } from './serveArgs.js';
+import { parseTokenArgs } from './tokenArgs.js';
+import { messageOf, positiveNumber, portNumber, USAGE, UsageError } from './usage.js';
 
-const USAGE = `Usage:
-  reactive-identity serve [--lifetime <seconds>] [--interval <ms>]
-      Runs token streams against the embedded emulator and prints a live status table.
-  reactive-identity emulator [--port <n>] [--lifetime <seconds>] [--app <clientId:secret>]... [--ca-file <path>]
-      Runs a local Microsoft Entra ID emulator over HTTPS on 127.0.0.1.`;
+// Each command loads the library (credentials, emulator, service) only once its command line is
+// read: a bad one is refused without that cost.
 
-/** Aborts on the first Ctrl-C or SIGTERM, so every command shuts down cleanly. */
+/**
+ * Aborts on the first SIGINT or SIGTERM, so every command shuts down cleanly; a second one while
+ * shutting down exits at once (code 1).
+ */
 function stopSignal(): AbortSignal {
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stop = () => {
+    if (controller.signal.aborted) {
+      process.stderr.write('reactive-identity: second signal, exiting now.\n');
+      process.exit(1);
+    }
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return controller.signal;
-}
-
-function seconds(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new RangeError(`${name} must be a positive number, got "${value}"`);
-  return n;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      lifetime: { type: 'string' },
-      interval: { type: 'string' },
-      port: { type: 'string' },
-      app: { type: 'string', multiple: true },
-      'ca-file': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help || command === 'help' || command === '--help') {
+  if (command === 'help' || command === '--help' || command === '-h' || rest.includes('--help')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const signal = stopSignal();
+  const io = { out: process.stdout, err: process.stderr, env: process.env };
   if (command === 'serve') {
-    await serve({
-      signal,
-      tokenLifetimeSeconds: seconds(values.lifetime, '--lifetime'),
-      refreshIntervalMs: seconds(values.interval, '--interval'),
-    });
-    return 0;
+    const config = parseServeArgs(rest);
+    const { runServe } = await import('./serveCommand.js');
+    return runServe(config, { ...io, signal: stopSignal() });
+  }
+  if (command === 'token') {
+    const config = parseTokenArgs(rest);
+    const { runToken } = await import('./tokenCommand.js');
+    return runToken(config, io);
   }
   if (command === 'emulator') {
-    const port = values.port === undefined ? undefined : Number(values.port);
-    if (port !== undefined && !Number.isInteger(port))
-      throw new RangeError(`--port must be an integer, got "${values.port}"`);
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        lifetime: { type: 'string' },
+        port: { type: 'string' },
+        app: { type: 'string', multiple: true },
+        'ca-file': { type: 'string' },
+      },
+      strict: true,
+    });
+    const { runEmulator } = await import('./emulatorCommand.js');
     await runEmulator({
-      signal,
-      port,
-      tokenLifetimeSeconds: seconds(values.lifetime, '--lifetime'),
+      signal: stopSignal(),
+      port: portNumber(values.port, '--port'),
+      tokenLifetimeSeconds: positiveNumber(values.lifetime, '--lifetime'),
       apps: values.app ?? [],
       caFile: values['ca-file'],
     });
     return 0;
   }
-  process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
-  return 2;
+  throw new UsageError(`Unknown command "${command}".`);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    const message = messageOf(error);
+    const usage =
+      error instanceof UsageError ||
+      (error as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS');
     process.stderr.write(
-      `reactive-identity: ${error instanceof Error ? error.message : String(error)}\n`,
+      `reactive-identity: ${message}\n${usage ? "Run 'reactive-identity help' for usage.\n" : ''}`,
     );
-    process.exit(1);
+    process.exit(usage ? 2 : 1);
   },
 );

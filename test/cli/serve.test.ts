@@ -1,24 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { DEMO_STREAMS, serve } from '../../src/cli/serve.js';
+import { DEMO_STREAMS } from '../../src/cli/demoWorkload.js';
+import { parseServeArgs } from '../../src/cli/serveArgs.js';
+import { runServe } from '../../src/cli/serveCommand.js';
 import { duration, renderStatusTable } from '../../src/cli/statusTable.js';
+import { until } from '../support/until.js';
+import { send } from '../service/sidecarHarness.js';
 
-describe('serve', () => {
-  it('holds the demo streams on the embedded emulator, prints their status and stops cleanly', async () => {
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ri-serve-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('runServe on the embedded emulator', () => {
+  it('serves the sidecar, /metrics, the dashboard and the demo streams, and stops cleanly', async () => {
     const out = new PassThrough();
     let text = '';
     out.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     const controller = new AbortController();
-    const running = serve({ signal: controller.signal, out, refreshIntervalMs: 20, env: {} });
-    const freshRows = () =>
-      (text.split('KEY').pop() ?? '').split('\n').filter((l) => / fresh /.test(l)).length;
-    const deadline = Date.now() + 20_000; // a bound on the wait, not a timing assertion
-    while (freshRows() < DEMO_STREAMS.length && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
-    controller.abort();
-    await running;
-    expect(freshRows()).toBe(DEMO_STREAMS.length);
-    expect(text).toContain('https://127.0.0.1:');
-    expect(text).toContain('https://storage.azure.com/.default (CAE)');
+    const envFile = join(dir, 'sidecar.env');
+    const config = parseServeArgs([
+      '--port',
+      '0',
+      '--interval',
+      '20',
+      '--sidecar-env',
+      envFile,
+      '--scope',
+      'https://vault.azure.net/.default',
+    ]);
+    let url = '';
+    const running = runServe(config, {
+      signal: controller.signal,
+      out,
+      err: new PassThrough(),
+      env: {},
+      onListening: (u) => (url = u),
+    });
+    let settled = false;
+    void running.finally(() => (settled = true)).catch(() => undefined);
+    try {
+      await until(() => url !== '' || settled, 'the server to listen');
+      if (url === '') await running;
+      const port = Number(new URL(url).port);
+      const env = Object.fromEntries(
+        readFileSync(envFile, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => line.split('=', 2) as [string, string]),
+      );
+      expect(env.IDENTITY_ENDPOINT).toBe(`http://127.0.0.1:${port}/msi/token`);
+      expect(statSync(envFile).mode & 0o777).toBe(0o600);
+      const token = await send(
+        port,
+        '/msi/token?resource=https://vault.azure.net&api-version=2019-08-01',
+        { headers: { 'X-IDENTITY-HEADER': env.IDENTITY_HEADER! } },
+      );
+      expect(token.status).toBe(200);
+      const metrics = await send(port, '/metrics');
+      expect(metrics.status).toBe(200);
+      expect(metrics.text).toContain('reactive_identity_');
+      const page = await send(port, '/');
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(await send(port, '/readyz')).toMatchObject({ status: 200 });
+      const freshRows = () =>
+        (text.split('KEY').pop() ?? '').split('\n').filter((l) => / fresh /.test(l)).length;
+      await until(() => freshRows() >= DEMO_STREAMS.length, 'the demo streams to be fresh');
+      expect(text).toContain(`Dashboard        ${url}/`);
+      expect(text).toContain(`env $(cat ${envFile}) your-app`);
+      expect(text).toContain('https://storage.azure.com/.default (CAE)');
+      expect(text).not.toContain(env.IDENTITY_HEADER!);
+    } finally {
+      controller.abort();
+    }
+    await expect(running).resolves.toBe(0);
     expect(text.trimEnd().endsWith('Stopped cleanly.')).toBe(true);
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\./);
   });

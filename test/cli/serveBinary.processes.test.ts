@@ -1,0 +1,106 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChildProcesses, ROOT, ensureBuilt } from '../support/childProcesses.js';
+import { until } from '../support/until.js';
+import { send } from '../service/sidecarHarness.js';
+
+const MAIN = join(ROOT, 'dist', 'esm', 'cli', 'main.js');
+const children = new ChildProcesses();
+let dir: string;
+
+beforeAll(() => {
+  ensureBuilt(['dist/esm/cli/main.js'], ['src']);
+  dir = mkdtempSync(join(tmpdir(), 'ri-serve-bin-'));
+}, 120_000);
+afterAll(() => {
+  children.killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Nothing that points at Azure: `serve` runs on the embedded emulator. */
+const cleanEnv = (extra: Record<string, string> = {}) => ({
+  PATH: process.env.PATH ?? '',
+  ...extra,
+});
+
+interface Run {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function start(args: string[], env = cleanEnv()): Run {
+  const child = children.track(spawn(process.execPath, [MAIN, ...args], { env, stdio: 'pipe' }));
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout: () => stdout, stderr: () => stderr, exit };
+}
+
+describe('reactive-identity serve (the built binary)', () => {
+  it('prints its URL, serves a token through --sidecar-env, and exits 0 on SIGTERM', async () => {
+    const envFile = join(dir, 'sidecar.env');
+    const serve = start([
+      'serve',
+      '--port',
+      '0',
+      '--sidecar-env',
+      envFile,
+      '--scope',
+      'https://vault.azure.net/.default',
+    ]);
+    let exited = false;
+    void serve.exit.then(() => (exited = true));
+    await until(
+      () => /Dashboard +http:\/\/127\.0\.0\.1:\d+\//.test(serve.stdout()) || exited,
+      'the banner',
+    );
+    expect(serve.stderr()).toBe('');
+    const url = /Dashboard +(http:\/\/127\.0\.0\.1:\d+)\//.exec(serve.stdout())![1]!;
+    const port = Number(new URL(url).port);
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    const vars = Object.fromEntries(
+      readFileSync(envFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split('=', 2) as [string, string]),
+    );
+    expect(Object.keys(vars)).toEqual(['IDENTITY_ENDPOINT', 'IDENTITY_HEADER']);
+    expect(vars.IDENTITY_ENDPOINT).toBe(`${url}/msi/token`);
+    const answer = await send(
+      port,
+      '/msi/token?resource=https://vault.azure.net&api-version=2019-08-01',
+      {
+        headers: { 'X-IDENTITY-HEADER': vars.IDENTITY_HEADER! },
+      },
+    );
+    expect(answer.status).toBe(200);
+    // `token` in a process of its own, pointed at the sidecar by the file alone: the same key,
+    // the same token.
+    const token = start(
+      ['token', '--credential', 'managed-identity', '--resource', 'https://vault.azure.net'],
+      cleanEnv(vars),
+    );
+    expect(await token.exit).toEqual({ code: 0, signal: null });
+    expect(JSON.parse(token.stdout()).accessToken).toBe(answer.json!.access_token);
+    expect(await send(port, '/readyz')).toMatchObject({ status: 200, json: { ready: true } });
+    serve.child.kill('SIGTERM');
+    expect(await serve.exit).toEqual({ code: 0, signal: null });
+    expect(serve.stdout().trimEnd().endsWith('Stopped cleanly.')).toBe(true);
+    expect(serve.stdout()).not.toContain(vars.IDENTITY_HEADER!);
+  }, 60_000);
+
+  it('refuses a non-loopback --host without --allow-remote: exit code 2, nothing listens', async () => {
+    const serve = start(['serve', '--host', '0.0.0.0', '--port', '0']);
+    expect(await serve.exit).toEqual({ code: 2, signal: null });
+    expect(serve.stdout()).toBe('');
+    expect(serve.stderr()).toMatch(/--host 0\.0\.0\.0 is not a loopback address.*--allow-remote/);
+  }, 30_000);
+});
