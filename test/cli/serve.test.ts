@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -80,6 +80,25 @@ describe('runServe on the embedded emulator', () => {
     await expect(running).resolves.toBe(0);
     expect(text.trimEnd().endsWith('Stopped cleanly.')).toBe(true);
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\./);
+  });
+});
+
+describe('runServe refusals', () => {
+  it('refuses an identity header file others can read, before anything starts', async () => {
+    const file = join(dir, 'secret');
+    writeFileSync(file, 'a-long-enough-secret-value\n');
+    chmodSync(file, 0o644);
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    const config = parseServeArgs(['--port', '0', '--identity-header-file', file]);
+    const io = { signal: new AbortController().signal, out, err: out, env: {} };
+    await expect(runServe(config, io)).rejects.toMatchObject({
+      name: 'UsageError',
+      exitCode: 2,
+      message: expect.stringMatching(/mode 644 lets other users read or change the secret/),
+    });
+    expect(text).toBe('');
   });
 });
 
