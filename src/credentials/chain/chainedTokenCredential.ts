@@ -5,8 +5,11 @@ import {
   defer,
   from,
   map,
+  merge,
   Observable,
   of,
+  Subject,
+  tap,
   throwError,
   type ObservableInput,
 } from 'rxjs';
@@ -24,6 +27,9 @@ import {
   type ReactiveCredentialOptions,
 } from '../../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
+import { toStreamKey, type CredentialIdentity } from '../../streams/streamKey.js';
+import type { TokenEvent } from '../../telemetry/events.js';
+import { redact } from '../../telemetry/redact.js';
 import { Attr, withSpan } from '../../telemetry/tracing.js';
 import { checkTenantId } from '../base/tenantId.js';
 
@@ -70,6 +76,16 @@ export interface ChainWalk {
   name: string;
   /** Appended to the aggregate error, e.g. where to read about troubleshooting. */
   help?: string;
+  /** Told of each step: a link tried, unavailable (the walk moves on), failed, or serving. */
+  decided?: (decision: ChainDecision) => void;
+}
+
+/** One step of a chain walk, as {@link ChainWalk.decided} hears it. */
+export interface ChainDecision {
+  link: string;
+  decision: 'tried' | 'unavailable' | 'failed' | 'served';
+  /** Why the link passed or failed, redacted. */
+  message?: string;
 }
 
 /**
@@ -99,13 +115,28 @@ export function walkChain(
       );
     }
     const attributes = { [Attr.chainLink]: link.name, [Attr.reason]: walk.request.reason };
-    return withSpan(walk.tracer, CHAIN_LINK_SPAN_NAME, attributes, () =>
-      from(link.acquire(walk.request)),
-    ).pipe(
+    const decided = (decision: ChainDecision['decision'], error?: unknown) =>
+      walk.decided?.({
+        link: link.name,
+        decision,
+        message:
+          error === undefined
+            ? undefined
+            : redact(error instanceof Error ? error.message : String(error)),
+      });
+    return withSpan(walk.tracer, CHAIN_LINK_SPAN_NAME, attributes, () => {
+      decided('tried');
+      return from(link.acquire(walk.request));
+    }).pipe(
       first(),
+      tap(() => decided('served')),
       map((token) => ({ token, index })),
       catchError((error: unknown) => {
-        if (!link.continuesOn(error)) return throwError(() => error);
+        if (!link.continuesOn(error)) {
+          decided('failed', error);
+          return throwError(() => error);
+        }
+        decided('unavailable', error);
         errors.push(error);
         names.push(link.name);
         return attempt(position + 1);
@@ -127,6 +158,8 @@ export function walkChain(
  */
 export class ChainedTokenCredential extends ReactiveCredential {
   private readonly links: ChainLink[];
+  private readonly decisions = new Subject<TokenEvent>();
+  private current: CredentialIdentity | undefined;
 
   constructor(...sources: TokenCredential[]);
   constructor(options: ReactiveCredentialOptions, ...sources: TokenCredential[]);
@@ -144,13 +177,16 @@ export class ChainedTokenCredential extends ReactiveCredential {
     }));
     // A foreign link has no identity of its own: a fresh id keeps chains of it apart.
     const foreign = sources.map(() => randomUUID());
-    const identity = () => ({
-      kind: 'ChainedTokenCredential',
-      id: `ChainedTokenCredential(${sources
-        .map((source, i) => (source instanceof ReactiveCredential ? source.identityId : foreign[i]))
-        .join(',')})`,
-      label: `ChainedTokenCredential(${this.links.map((l) => l.name).join(',')})`,
-    });
+    const identity = () =>
+      (this.current = {
+        kind: 'ChainedTokenCredential',
+        id: `ChainedTokenCredential(${sources
+          .map((source, i) =>
+            source instanceof ReactiveCredential ? source.identityId : foreign[i],
+          )
+          .join(',')})`,
+        label: `ChainedTokenCredential(${this.links.map((l) => l.name).join(',')})`,
+      });
     this.bind(identity());
     // A link signed in as someone else (a developer tool) yields other tokens: so does the chain.
     for (const source of sources)
@@ -162,9 +198,41 @@ export class ChainedTokenCredential extends ReactiveCredential {
     return tenantId === undefined ? undefined : checkTenantId(tenantId);
   }
 
+  /** This credential's events, its chain's decisions (`chain-decision`) included. */
+  override get events$(): Observable<TokenEvent> {
+    return merge(super.events$, this.decisions);
+  }
+
   protected acquireToken(request: AcquireRequest): Observable<AccessToken> {
     const order = this.links.map((_, i) => i);
-    const walk = { request, tracer: this.services.tracer, name: 'ChainedTokenCredential' };
+    const walk: ChainWalk = {
+      request,
+      tracer: this.services.tracer,
+      name: 'ChainedTokenCredential',
+      decided: (decision) => this.decided(request, decision),
+    };
     return walkChain(this.links, order, walk).pipe(map(({ token }) => token));
+  }
+
+  private decided(request: AcquireRequest, { link, decision, message }: ChainDecision): void {
+    const identity = this.current;
+    if (identity === undefined || !this.decisions.observed) return;
+    const ref = this.tokenManager.identityRef(identity);
+    this.decisions.next({
+      type: 'chain-decision',
+      link,
+      decision,
+      reason: request.reason,
+      ...(message === undefined ? {} : { message }),
+      at: this.services.scheduler.now(),
+      key: toStreamKey(identity, request, ref).label,
+      credential: identity.kind,
+      identity: ref,
+    });
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    this.decisions.complete();
   }
 }

@@ -24,6 +24,8 @@ export interface Dashboard {
   route: ServiceRoute;
   /** Ends every Server-Sent Events stream and subscription; the route answers 503 afterwards. */
   close(): void;
+  /** `/events` streams open now. */
+  readonly connections: number;
 }
 
 export const EVENTS_PATH = '/events';
@@ -69,6 +71,9 @@ export function createDashboard(view: ServiceView, options: DashboardOptions = {
     close: () => {
       closed = true;
       hub.close();
+    },
+    get connections() {
+      return hub.size;
     },
   };
 }
