@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { ChildProcesses, ROOT, ensureBuilt } from '../support/childProcesses.js';
+import { ChildProcesses, ROOT, ensureBuilt, runNode } from '../support/childProcesses.js';
+import { freePort } from '../support/freePort.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
 import { teardownAfterEach } from '../support/teardown.js';
 import { until } from '../support/until.js';
@@ -14,6 +15,7 @@ import { until } from '../support/until.js';
 // A fleet of "machines": processes with separate HOME and cache folders, sharing only Redis.
 // Token requests are counted at the emulator.
 const WORKER = join(ROOT, 'test', 'cache', 'redisWorker.mjs');
+const EXIT_WORKER = join(ROOT, 'test', 'cache', 'redisExitWorker.mjs');
 const CLIENT_ID = '4f1e2d3c-0000-4000-8000-0000000f1ee7';
 const SECRET = 'fleet-secret-not-real';
 const FLEET = 8;
@@ -76,15 +78,21 @@ let redis: RedisServer;
 let raw: Redis;
 let fleet: Machine[];
 
-function machine(): Machine {
-  const home = mkdtempSync(join(tmpdir(), 'ri-fleet-home-'));
-  homes.push(home);
-  const config = {
+function workerConfig() {
+  return {
     authorityHost: em.url,
     ca: em.ca,
     tenantId: em.tenantId,
     clientId: CLIENT_ID,
     secret: SECRET,
+  };
+}
+
+function machine(): Machine {
+  const home = mkdtempSync(join(tmpdir(), 'ri-fleet-home-'));
+  homes.push(home);
+  const config = {
+    ...workerConfig(),
     redis: { url: redis.url, lockTtlMs: LOCK_TTL_MS, lockWaitMs: 10_000, timeoutMs: 500 },
   };
   const child = fork(WORKER, [], {
@@ -213,6 +221,32 @@ describe('a fleet sharing tokens through Redis', () => {
       .map((e) => e.outcome);
     expect(outcomes).toContain('acquired');
   }, 40_000);
+
+  it.each([
+    ['answers', () => redis.url],
+    ['is down', async () => `redis://127.0.0.1:${await freePort()}`],
+  ])(
+    'lets a process exit by itself after its getToken when Redis %s',
+    async (_state, url) => {
+      const config = { ...workerConfig(), redisUrl: await url() };
+      const env = { PATH: process.env.PATH ?? '', REACTIVE_IDENTITY_CACHE_KEY: key };
+      const run = await runNode(
+        EXIT_WORKER,
+        {
+          env: { ...env, WORKER_CONFIG: JSON.stringify(config) },
+          timeoutMs: 20_000,
+          killSignal: 'SIGKILL',
+        },
+        children,
+      );
+      expect({ error: run.error?.signal ?? run.error?.code ?? null, stderr: run.stderr }).toEqual({
+        error: null,
+        stderr: '',
+      });
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: true });
+    },
+    30_000,
+  );
 
   // Last: the watched key keeps refreshing (it stays warm), which would add requests to the others.
   it('shares proactive refreshes: one token request per refresh window across the fleet', async () => {

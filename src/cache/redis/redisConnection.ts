@@ -48,8 +48,9 @@ export class RedisConnection {
   }
 
   /**
-   * Resolves to the client once it is ready, or undefined after `waitMs` (or at once when closed).
-   * Used for the first connection, so that a process's first lookup does not miss by a hair.
+   * Resolves to the client once it is ready, or undefined when the attempt fails, after `waitMs`,
+   * or at once when closed. Used for the first connection, so that a process's first lookup does
+   * not miss by a hair.
    */
   async whenReady(waitMs: number): Promise<Redis | undefined> {
     if (this.closed) return undefined;
@@ -125,6 +126,8 @@ export class RedisConnection {
 
   private lost(): void {
     if (this.closed) return;
+    // A first use waiting for the connection learns at once that it failed.
+    for (const wake of [...this.readyWaiters]) wake();
     this.handlers.onDown(this.lastError);
     const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.attempts++);
     const delay = ceiling / 2 + (ceiling / 2) * this.random();
