@@ -21,8 +21,13 @@
 // alternating) runs right after the emulator has stopped, on an emulator of its own without added
 // latency (benchmarks/startup.mjs).
 //
-// BENCH_SKIP (comma-separated: cached, persistence, startup, longrun, dac) leaves sections out; by
-// default all run.
+// Workload 9 (the token sidecar: the `reactive-identity serve` binary in a process of its own,
+// beside 16 client processes asking the emulator's App Service managed identity endpoint directly)
+// runs after start-up, on an emulator of its own without added latency (benchmarks/sidecar.mjs).
+// It has a table of its own: its columns are "direct" and "via the sidecar", not the two libraries.
+//
+// BENCH_SKIP (comma-separated: cached, persistence, startup, sidecar, longrun, dac) leaves sections
+// out; by default all run.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -33,6 +38,7 @@ import { startEmulator } from '../dist/esm/emulator/index.js';
 import { longRunNotes, longRunProblems, longRunRows, runLongRun } from './longRun.mjs';
 import { persistenceProblems, persistenceRows, runPersistence } from './persistence.mjs';
 import { runStartup, startupNotes, startupProblems, startupRows } from './startup.mjs';
+import { runSidecar, sidecarNotes, sidecarProblems, sidecarTable } from './sidecar.mjs';
 import { fmt, markdownTable, median, ratio } from './stats.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -45,7 +51,7 @@ const DAC_ANCHOR_PARALLEL = Number(process.env.BENCH_DAC_ANCHOR_PARALLEL ?? DAC_
 // Three calls, each bounded by dac.mjs itself; this only catches a child that hangs anyway.
 const DAC_ROUND_TIMEOUT_MS = 3 * DAC_BOUND_MS + 30_000;
 const DAC_CALLS = ['first', 'second', 'otherScope'];
-const SECTIONS = ['cached', 'persistence', 'startup', 'longrun', 'dac'];
+const SECTIONS = ['cached', 'persistence', 'startup', 'sidecar', 'longrun', 'dac'];
 const SKIP = new Set(
   (process.env.BENCH_SKIP ?? '')
     .split(',')
@@ -416,6 +422,8 @@ async function main() {
   }
   let startup;
   if (!SKIP.has('startup')) startup = await runStartup({ startEmulator });
+  let sidecar;
+  if (!SKIP.has('sidecar')) sidecar = await runSidecar({ startEmulator });
   let longRun;
   if (!SKIP.has('longrun')) longRun = await runLongRun();
   let dac;
@@ -438,6 +446,7 @@ async function main() {
     ...(persistence?.egress ?? []),
     ...(longRun?.egress ?? []).map((e) => ({ ...e, workload: 'long run' })),
     ...(startup?.egress ?? []),
+    ...(sidecar?.egress ?? []),
     ...[...dacRounds.ours, ...dacRounds.anchor].flatMap((r) =>
       (r.egress ?? []).map((e) => ({ ...e, workload: `dac ${r.library} round ${r.round}` })),
     ),
@@ -470,6 +479,7 @@ async function main() {
     persistence: persistence && { ...persistence, egress: undefined },
     longRun: longRun && { ...longRun, egress: undefined },
     startup: startup && { ...startup, egress: undefined },
+    sidecar: sidecar && { ...sidecar, egress: undefined },
     egress,
   };
   writeFileSync(join(here, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
@@ -499,6 +509,7 @@ async function main() {
   }
   if (longRun) console.log(longRunNotes(longRun));
   if (startup) console.log(startupNotes(startup));
+  if (sidecar) console.log(`\n${sidecarTable(sidecar)}\n${sidecarNotes(sidecar)}`);
   if (SKIP.size > 0) console.log(`skipped (BENCH_SKIP): ${[...SKIP].join(', ')}`);
   console.log(`results: benchmarks/results.json (${(out.durationMs / 1000).toFixed(1)} s)`);
   const dacProblems = !dac
@@ -525,6 +536,11 @@ async function main() {
   const sProblems = startup ? startupProblems({ ...startup, egress: [] }) : [];
   if (sProblems.length > 0) {
     console.error('Start-up workload problems:\n  ' + sProblems.join('\n  '));
+    process.exitCode = 1;
+  }
+  const scProblems = sidecar ? sidecarProblems(sidecar) : [];
+  if (scProblems.length > 0) {
+    console.error('Sidecar workload problems:\n  ' + scProblems.join('\n  '));
     process.exitCode = 1;
   }
   const lProblems = longRun ? longRunProblems({ ...longRun, egress: [] }) : [];
