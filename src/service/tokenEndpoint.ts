@@ -41,6 +41,7 @@ export interface TokenEndpointOptions {
 /** The route of the token endpoint. */
 export function tokenEndpoint(options: TokenEndpointOptions): ServiceRoute {
   const check = new IdentityHeaderCheck(options.secret);
+  const clientIds = new ClientIdReader();
   const allowed = new ResourceAllowList(options.allowResources ?? []);
   return async (request, response, url) => {
     if (url.pathname !== TOKEN_PATH) return false;
@@ -112,7 +113,8 @@ export function tokenEndpoint(options: TokenEndpointOptions): ServiceRoute {
       const token = await identity.credential.getToken(parsed.scope, {
         abortSignal: controller.signal,
       });
-      sendJson(response, 200, tokenBody(token, resource, identity.clientId));
+      const clientId = identity.clientId ?? clientIds.of(token.token);
+      sendJson(response, 200, tokenBody(token, resource, clientId));
       return { status: 200, resource };
     } catch (error) {
       if (controller.signal.aborted && !(controller.signal.reason instanceof AbortError))
@@ -138,6 +140,20 @@ function tokenBody(token: AccessToken, resource: string, clientId: string | unde
     expires_on: String(Math.floor(token.expiresOnTimestamp / 1000)),
     resource,
     token_type: 'Bearer',
-    client_id: clientId ?? stringClaim(token.token, 'appid', 'azp') ?? '',
+    client_id: clientId ?? '',
   };
+}
+
+/** The client id a token is for (`appid`/`azp`), read once per token: cached answers repeat it. */
+class ClientIdReader {
+  #token = '';
+  #clientId: string | undefined;
+
+  of(token: string): string | undefined {
+    if (token !== this.#token) {
+      this.#token = token;
+      this.#clientId = stringClaim(token, 'appid', 'azp');
+    }
+    return this.#clientId;
+  }
 }
