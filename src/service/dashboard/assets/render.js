@@ -48,50 +48,80 @@ export function token(text) {
     .replace(/[^a-z0-9-]/g, '-');
 }
 
-function keyTitle(key) {
-  const scopes = key.scopes.join(' ');
-  const extras = [
-    key.enableCae ? 'CAE' : undefined,
-    key.tenantId ? `tenant ${key.tenantId}` : undefined,
-  ];
-  const suffix = extras.filter(Boolean).join(', ');
-  return suffix ? `${scopes} (${suffix})` : scopes;
+/** `in 42s`, `due` once the time has come (the refresh is under way), `-` when none is planned. */
+function nextRefresh(at, now) {
+  if (at === undefined) return '-';
+  return at - now > 0 ? `in ${duration(at - now)}` : 'due';
 }
 
-/** One row per key; countdowns from `now` (the server's clock, estimated). */
+/** What a key is for: its scopes, then (smaller) its tenant and CAE flag. */
+function keyDetails(key) {
+  const extras = [
+    key.tenantId ? `tenant ${key.tenantId}` : undefined,
+    key.enableCae ? 'CAE' : undefined,
+  ];
+  return { scopes: key.scopes.join(' '), extras: extras.filter(Boolean).join(', ') };
+}
+
+const KEY_CELLS = [
+  'key-label wrap',
+  'credential',
+  'state',
+  'num countdown',
+  'num next-refresh',
+  'num acquisitions',
+  'num cache-hits',
+  'num failures',
+  'num subscribers',
+  'wrap last-error',
+];
+
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function keyRow(key) {
+  const row = el('tr', { 'data-key': key.key, title: key.key });
+  for (const cls of KEY_CELLS) row.append(el('td', { class: cls }));
+  row.cells[0].append(el('span', { class: 'scopes' }), el('span', { class: 'muted extras' }));
+  row.cells[2].append(el('span', { class: 'badge' }));
+  return row;
+}
+
+/**
+ * One row per key, updated in place (rows are kept by key, so the countdowns that change four
+ * times a second do not rebuild the table); countdowns from `now`, the server's clock estimated.
+ */
 export function renderKeys(tbody, empty, keys, now) {
   empty.hidden = keys.length > 0;
-  fill(
-    tbody,
-    keys.map((key) =>
-      el(
-        'tr',
-        { 'data-key': key.key, title: key.key },
-        el('td', { class: 'wrap key-label' }, keyTitle(key)),
-        el('td', {}, key.credential),
-        el('td', {}, el('span', { class: `badge state-${token(key.state)}` }, key.state)),
-        el(
-          'td',
-          { class: 'num countdown' },
-          key.expiresOnTimestamp === undefined ? '-' : duration(key.expiresOnTimestamp - now),
-        ),
-        el(
-          'td',
-          { class: 'num next-refresh' },
-          key.nextRefreshAt === undefined ? '-' : `in ${duration(key.nextRefreshAt - now)}`,
-        ),
-        el('td', { class: 'num acquisitions' }, key.acquisitions),
-        el('td', { class: 'num cache-hits' }, key.cacheHits),
-        el('td', { class: 'num failures' }, key.failures),
-        el('td', { class: 'num' }, key.subscribers),
-        el(
-          'td',
-          { class: 'wrap', title: key.lastError ? key.lastError.message : undefined },
-          key.lastError ? key.lastError.code : '-',
-        ),
-      ),
-    ),
-  );
+  const rows = new Map([...tbody.rows].map((row) => [row.getAttribute('data-key'), row]));
+  keys.forEach((key, index) => {
+    const row = rows.get(key.key) ?? keyRow(key);
+    rows.delete(key.key);
+    const [label, credential, state, expires, refresh, acquired, hits, failures, subs, error] =
+      row.cells;
+    const { scopes, extras } = keyDetails(key);
+    setText(label.firstChild, scopes);
+    setText(label.lastChild, extras);
+    setText(credential, key.credential);
+    const badge = state.firstChild;
+    setText(badge, key.state);
+    badge.className = `badge state-${token(key.state)}`;
+    setText(
+      expires,
+      key.expiresOnTimestamp === undefined ? '-' : duration(key.expiresOnTimestamp - now),
+    );
+    setText(refresh, nextRefresh(key.nextRefreshAt, now));
+    setText(acquired, String(key.acquisitions));
+    setText(hits, String(key.cacheHits));
+    setText(failures, String(key.failures));
+    setText(subs, String(key.subscribers));
+    setText(error, key.lastError ? key.lastError.code : '-');
+    if (key.lastError) error.title = key.lastError.message;
+    else error.removeAttribute('title');
+    if (tbody.rows[index] !== row) tbody.insertBefore(row, tbody.rows[index] ?? null);
+  });
+  for (const stale of rows.values()) stale.remove();
 }
 
 /** Readiness badge and reasons. */

@@ -1,6 +1,6 @@
 /* global window */
 // The timeline: acquisitions, refreshes, retries and errors per 5-second bucket over the last five
-// minutes, drawn with uPlot (loaded by index.html as the global `uPlot`).
+// minutes, drawn with uPlot (loaded by index.html as the global `uPlot`) as stacked bars.
 
 export const WINDOW_MS = 5 * 60_000;
 export const BUCKET_MS = 5_000;
@@ -29,11 +29,14 @@ export function kindOf(event) {
   }
 }
 
-/** Counts per bucket ending at `now`: `[xs (unix seconds), ...one array per kind]`. */
+/**
+ * Counts per bucket, the last one holding `now`: `[xs, ...one array per kind]`, where each x is
+ * its bucket's middle in unix seconds.
+ */
 export function bucketize(events, now) {
   const buckets = WINDOW_MS / BUCKET_MS;
   const start = Math.floor(now / BUCKET_MS) * BUCKET_MS - (buckets - 1) * BUCKET_MS;
-  const xs = Array.from({ length: buckets }, (_, i) => (start + i * BUCKET_MS) / 1000);
+  const xs = Array.from({ length: buckets }, (_, i) => (start + (i + 0.5) * BUCKET_MS) / 1000);
   const series = KINDS.map(() => new Array(buckets).fill(0));
   for (const event of events) {
     const kind = kindOf(event);
@@ -52,11 +55,18 @@ export class Timeline {
   }
 
   update(events, now) {
-    const data = bucketize(events, now);
-    const total = data.slice(1).reduce((sum, s) => sum + s.reduce((a, b) => a + b, 0), 0);
+    const [xs, ...counts] = bucketize(events, now);
+    const total = counts.reduce((sum, s) => sum + s.reduce((a, b) => a + b, 0), 0);
     this.container.setAttribute('data-points', String(total));
     const uPlot = window.uPlot;
     if (uPlot === undefined) return;
+    // Series k is drawn as the sum of kinds k and after: each later (shorter) bar covers the
+    // bottom of the one before, which leaves every kind its own coloured segment.
+    // Empty buckets are gaps (null), not zero-height bars.
+    const stacked = counts.map((_, k) =>
+      xs.map((_x, i) => counts.slice(k).reduce((n, s) => n + s[i], 0) || null),
+    );
+    const data = [xs, ...stacked];
     if (this.plot === undefined) {
       this.plot = new uPlot(this.options(uPlot), data, this.container);
       window.addEventListener('resize', () => this.plot.setSize(this.size()));
@@ -70,20 +80,26 @@ export class Timeline {
   }
 
   options(uPlot) {
-    const steps = uPlot.paths.stepped({ align: 1 });
+    const bars = uPlot.paths.bars({ size: [0.7, 24], align: 0 });
+    const half = BUCKET_MS / 2000;
     return {
       ...this.size(),
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      scales: {
+        // Half a bucket either side, so the first and the current bucket's bars show whole.
+        x: { time: true, range: (_u, min, max) => [min - half, max + half] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+      },
       axes: [{}, { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }],
-      cursor: { drag: { x: false, y: false } },
+      legend: { show: false },
+      cursor: { show: false },
       series: [
         {},
         ...KINDS.map(({ label, color }) => ({
           label,
           stroke: color,
-          fill: `${color}33`,
-          width: 2,
-          paths: steps,
+          fill: color,
+          width: 1,
+          paths: bars,
           points: { show: false },
         })),
       ],
