@@ -181,6 +181,12 @@ describe('createServiceMetrics', () => {
       durationMs: 0.1,
     });
     service.recordSidecarRequest({ ...event, status: 400, reason: 'Not A Slug!', durationMs: 2 });
+    service.recordSidecarRequest({
+      ...event,
+      status: 503,
+      reason: 'upstream-ERR_NETWORK',
+      durationMs: 9,
+    });
 
     const families = parsePrometheusText((await get(`${url}/metrics`)).body);
     expect(families.get(SIDECAR)?.type).toBe('counter');
@@ -188,6 +194,7 @@ describe('createServiceMetrics', () => {
     expect(only(families, SIDECAR, { [status]: '200', reason: 'none' })).toBe(3);
     expect(only(families, SIDECAR, { [status]: '401', reason: 'wrong-header' })).toBe(1);
     expect(only(families, SIDECAR, { [status]: '400', reason: 'other' })).toBe(1);
+    expect(only(families, SIDECAR, { [status]: '503', reason: 'upstream-ERR_NETWORK' })).toBe(1);
     for (const sample of samplesOf(families, SIDECAR))
       expect(Object.keys(sample.labels).sort()).toEqual([status, 'reason'].sort());
     expect(only(families, `${SIDECAR_DURATION}_count`, { [status]: '200' })).toBe(3);

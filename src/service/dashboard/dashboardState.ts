@@ -59,6 +59,8 @@ const TIMELINE_TYPES = new Set<string>([
   'token-expired',
   'cache-degraded',
   'cache-recovered',
+  'cache-warning',
+  'cache-lock',
   'chain-decision',
 ]);
 

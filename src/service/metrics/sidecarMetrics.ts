@@ -13,8 +13,9 @@ export const SidecarLabels = { status: 'http.response.status_code', reason: 'rea
 const METER_NAME = 'reactive-identity-service';
 // A cached answer takes well under a millisecond; an acquisition behind it can take seconds.
 const DURATION_BUCKETS_MS = [0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000];
-// Reasons are short slugs the sidecar chose; anything else is folded so labels stay bounded.
-const REASON = /^[a-z][a-z0-9_-]{0,39}$/;
+// Reasons are short slugs the sidecar chose (`wrong-header`, `upstream-ERR_NETWORK`); anything
+// else is folded into `other`, so that labels stay few.
+const REASON = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /** Counts the sidecar's answered requests by status and reason, with their durations. */
 export class SidecarMetrics {

@@ -253,6 +253,10 @@ function describe(e) {
       return `cache layer ${e.layer} degraded (${e.operation}): ${e.message}`;
     case 'cache-recovered':
       return `cache layer ${e.layer} recovered after ${duration(e.degradedMs)}`;
+    case 'cache-warning':
+      return `cache layer ${e.layer}: ${e.message}`;
+    case 'cache-lock':
+      return `cache lock in ${e.layer}: ${e.outcome} after ${duration(e.waitedMs)}: ${e.key}`;
     case 'chain-decision':
       return `chain: ${e.link} ${e.decision}${e.message ? `: ${e.message}` : ''} (${e.key})`;
     default:
