@@ -134,13 +134,14 @@ function nonEmpty(value: string | undefined, flag: string): string | undefined {
 
 function otlpUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
+  // The value is not echoed: a collector URL may carry credentials.
+  const refused = () => new UsageError('--otlp-url must be an http(s) URL.');
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--otlp-url must be an http(s) URL, got "${value}".`);
+    throw refused();
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--otlp-url must be an http(s) URL, got "${value}".`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refused();
   return value;
 }
