@@ -6,6 +6,8 @@ import { DEMO_STREAMS } from '../../src/cli/demoWorkload.js';
 import { parseServeArgs } from '../../src/cli/serveArgs.js';
 import { runServe } from '../../src/cli/serveCommand.js';
 import { duration, renderStatusTable } from '../../src/cli/statusTable.js';
+import { createServer } from 'node:net';
+import { freePort } from '../support/freePort.js';
 import { until } from '../support/until.js';
 import { send } from '../service/sidecarHarness.js';
 
@@ -99,6 +101,37 @@ describe('runServe refusals', () => {
       message: expect.stringMatching(/mode 644 lets other users read or change the secret/),
     });
     expect(text).toBe('');
+  });
+});
+
+describe('runServe start-up failures', () => {
+  const io = () => {
+    const out = new PassThrough();
+    return { signal: new AbortController().signal, out, err: out, env: {} };
+  };
+
+  it('says the port is taken and how to pick another', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const config = parseServeArgs(['--port', String(port), '--credential', 'environment']);
+      await expect(runServe(config, io())).rejects.toThrow(
+        `127.0.0.1:${port} is already in use (another reactive-identity serve?). Pass --port <n>, or --port 0 for a free port.`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('refuses to be its own managed identity endpoint', async () => {
+    const port = await freePort();
+    const config = parseServeArgs(['--port', String(port), '--credential', 'managed-identity']);
+    const env = { IDENTITY_ENDPOINT: `http://127.0.0.1:${port}/msi/token`, IDENTITY_HEADER: 'x' };
+    await expect(runServe(config, { ...io(), env })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/is this sidecar itself/),
+    });
   });
 });
 
