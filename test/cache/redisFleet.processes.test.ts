@@ -93,7 +93,8 @@ function machine(): Machine {
   homes.push(home);
   const config = {
     ...workerConfig(),
-    redis: { url: redis.url, lockTtlMs: LOCK_TTL_MS, lockWaitMs: 10_000, timeoutMs: 500 },
+    // A generous command deadline: 8 machines on 2 loaded cores stall their event loops.
+    redis: { url: redis.url, lockTtlMs: LOCK_TTL_MS, lockWaitMs: 10_000, timeoutMs: 2_000 },
   };
   const child = fork(WORKER, [], {
     env: {

@@ -45,7 +45,7 @@ interface Engine {
 
 /** An engine with a Redis layer and a scripted credential; every engine has the same identity. */
 function engine(options: Partial<DistributedCacheOptions> = {}, identity = IDENTITY): Engine {
-  const distributedCache = { url: server.url, encryptionKey: key, timeoutMs: 300, ...options };
+  const distributedCache = { url: server.url, encryptionKey: key, timeoutMs: 1_000, ...options };
   const manager = teardown.add(new TokenManager({ distributedCache }), (m) => m.close());
   const events: TokenEvent[] = [];
   manager.events$.subscribe((event) => events.push(event));
@@ -175,7 +175,7 @@ describe('RedisLayer: faults', () => {
   });
 
   it('counts a hung Redis as a miss, says so once, and shares again once it answers', async () => {
-    const a = engine();
+    const a = engine({ timeoutMs: 300 });
     await a.credential.getToken('scope-before');
     server.pause();
     teardown.defer(() => server.resume());

@@ -41,7 +41,7 @@ export class RedisConnection {
     return this.client?.status === 'ready';
   }
 
-  /** The client when it is ready, else undefined; starts connecting on first use. */
+  /** The client when it is ready, else undefined; starts connecting if nothing did yet. */
   current(): Redis | undefined {
     if (this.client === undefined) void this.start().catch(() => undefined);
     return this.ready ? this.client : undefined;
@@ -119,6 +119,9 @@ export class RedisConnection {
       maxRetriesPerRequest: 0,
       autoResubscribe: false,
       autoResendUnfulfilledCommands: false,
+      // After a failover the old primary answers writes with READONLY: reconnect (DNS names the
+      // new primary), rather than treat it as a failure of every write.
+      reconnectOnError: (error) => error.message.startsWith('READONLY'),
       disableClientInfo: true,
       ...(tls === undefined ? {} : { tls }),
     };

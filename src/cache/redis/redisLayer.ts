@@ -59,7 +59,7 @@ export class RedisLayer implements CacheLayer {
   private readonly emit: (event: CacheLayerEvent) => void;
   private readonly lookups = { hit: 0, miss: 0, dropped: 0, skipped: 0, error: 0 };
   private readonly locks = new Map<CacheLockOutcome, { count: number; waitedMs: number }>();
-  private firstUse: Promise<unknown> | undefined;
+  private readonly firstUse: Promise<unknown>;
   private closed = false;
 
   constructor(options: RedisLayerOptions) {
@@ -84,6 +84,11 @@ export class RedisLayer implements CacheLayer {
       onDown: () => undefined,
     });
     this.channels = new RedisChannels(this.subscriber, this.options.timeoutMs);
+    // Connect now, in the background: by the first lookup the connections are usually up.
+    this.firstUse = Promise.all([
+      this.commands.whenReady(this.options.timeoutMs),
+      this.subscriber.whenReady(this.options.timeoutMs),
+    ]);
   }
 
   async get(key: string): Promise<CachedToken | undefined> {
@@ -176,15 +181,12 @@ export class RedisLayer implements CacheLayer {
   }
 
   /**
-   * The client when Redis is usable. The first call waits (up to `timeoutMs`) for the first
-   * connection, so a process's first lookup is not a miss by a hair; later ones never wait.
+   * The client when Redis is usable. Until the first connection attempt has ended (within
+   * `timeoutMs` of the layer's construction), calls wait for it, so a process's first lookup is
+   * not a miss by a hair; later ones never wait.
    */
   private async client(): Promise<Redis | undefined> {
     if (this.closed) return undefined;
-    this.firstUse ??= Promise.all([
-      this.commands.whenReady(this.options.timeoutMs),
-      this.subscriber.whenReady(this.options.timeoutMs),
-    ]);
     await this.firstUse;
     return this.usable();
   }

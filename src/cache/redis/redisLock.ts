@@ -66,15 +66,15 @@ export async function takeFleetLock(
     waitedMs: ctx.now() - started,
     release,
   });
-  if (ctx.client() === undefined) return result('unavailable');
   const owner = randomBytes(16).toString('base64url');
   const signal = new Wakeup(ctx.scheduler);
-  const stop = await ctx.channels.listen(names.channel, () => signal.wake());
+  let stop: (() => void) | undefined;
   try {
     for (let attempt = 0; ; attempt++) {
       const client = ctx.client();
       if (client === undefined) return result('unavailable');
-      if (accepts !== undefined) {
+      // The engine read the cache just before asking: the first attempt goes straight to the lock.
+      if (attempt > 0 && accepts !== undefined) {
         const token = await ctx.read(names);
         if (token !== undefined && accepts(token)) return result('token');
       }
@@ -89,10 +89,12 @@ export async function takeFleetLock(
         return result(attempt === 0 ? 'free' : 'acquired', hold(ctx, names, owner));
       const left = started + ctx.lockWaitMs - ctx.now();
       if (left <= 0) return result('timeout');
-      await signal.wait(Math.min(ctx.pollMs, left));
+      // Held by another: listen for its news, then look again at once (it may have just ended).
+      if (stop === undefined) stop = await ctx.channels.listen(names.channel, () => signal.wake());
+      else await signal.wait(Math.min(ctx.pollMs, left));
     }
   } finally {
-    stop();
+    stop?.();
     signal.cancel();
   }
 }

@@ -53,7 +53,10 @@ export interface DistributedCacheOptions {
    * own. Default 30 000; 0 never waits.
    */
   lockWaitMs?: number;
-  /** Deadline of each Redis command and of connecting: a slower answer is a miss. Default 1000. */
+  /**
+   * Deadline of each Redis command and of the first connection (made in the background when the
+   * layer is built): a slower answer is a miss. Default 1000.
+   */
   timeoutMs?: number;
   /** TLS settings for `rediss://` (for example `{ ca }`), as `tls.connect` takes them. */
   tls?: ConnectionOptions;
