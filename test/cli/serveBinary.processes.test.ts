@@ -11,7 +11,7 @@ const children = new ChildProcesses();
 let dir: string;
 
 beforeAll(() => {
-  ensureBuilt(['dist/esm/cli/main.js'], ['src']);
+  ensureBuilt(['dist/esm/cli/main.js', 'dist/esm/service/dashboard/assets/index.html']);
   dir = mkdtempSync(join(tmpdir(), 'ri-serve-bin-'));
 }, 120_000);
 afterAll(() => {

@@ -28,7 +28,7 @@ let em: Emulator;
 const children = new ChildProcesses();
 
 beforeAll(async () => {
-  ensureBuilt(['dist/esm/index.js'], ['src']);
+  ensureBuilt(['dist/esm/index.js']);
   em = await startEmulator();
 }, 120_000);
 afterAll(async () => {
