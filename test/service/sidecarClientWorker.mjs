@@ -25,6 +25,12 @@ const credential = clientId
   : new ManagedIdentityCredential();
 process.stdout.write('ready\n');
 await once(process.stdin, 'data');
+// Node empties its event loop while getToken waits only if nothing holds it: say so.
+process.once('beforeExit', () => {
+  process.stdout.write(
+    `${JSON.stringify({ error: 'event-loop-empty', message: 'exited while waiting', egress })}\n`,
+  );
+});
 try {
   const token = await credential.getToken(scope);
   process.stdout.write(
