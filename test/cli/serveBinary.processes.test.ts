@@ -1,7 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEmulator } from '../../src/emulator/index.js';
 import { ChildProcesses, ROOT, ensureBuilt } from '../support/childProcesses.js';
 import { until } from '../support/until.js';
 import { send } from '../service/sidecarHarness.js';
@@ -104,4 +105,44 @@ describe('reactive-identity serve (the built binary)', () => {
     expect(serve.stdout()).toBe('');
     expect(serve.stderr()).toMatch(/--host 0\.0\.0\.0 is not a loopback address.*--allow-remote/);
   }, 30_000);
+});
+
+describe('reactive-identity token (the built binary)', () => {
+  it('shows the device code prompt on stderr and prints the token once the user approves', async () => {
+    // The developer sign-on app that DeviceCodeCredential uses by default, as a public client.
+    const em = await startEmulator({
+      deviceCodeIntervalSeconds: 0,
+      apps: [{ clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', publicClient: true }],
+    });
+    try {
+      const caFile = join(dir, 'emulator-ca.pem');
+      writeFileSync(caFile, em.ca);
+      const token = start(
+        [
+          'token',
+          '--credential',
+          'device-code',
+          '--tenant',
+          em.tenantId,
+          '--scope',
+          'https://vault.azure.net/.default',
+        ],
+        cleanEnv({ AZURE_AUTHORITY_HOST: em.url, NODE_EXTRA_CA_CERTS: caFile }),
+      );
+      let exited = false;
+      void token.exit.then(() => (exited = true));
+      await until(() => em.pendingDeviceCodes().length === 1 || exited, 'the device code');
+      const [pending] = em.pendingDeviceCodes();
+      await until(() => token.stderr().includes(pending!.userCode) || exited, 'the prompt');
+      expect(token.stdout()).toBe('');
+      em.approveDeviceCode(pending!.userCode);
+      expect(await token.exit).toEqual({ code: 0, signal: null });
+      expect(JSON.parse(token.stdout())).toMatchObject({
+        tenant: em.tenantId,
+        tokenType: 'Bearer',
+      });
+    } finally {
+      await em.stop();
+    }
+  }, 60_000);
 });
