@@ -8,6 +8,7 @@ import {
   type ServiceMetrics,
 } from '../../src/service/metrics/index.js';
 import type { ServiceRoute } from '../../src/service/serviceContract.js';
+import { thrown } from '../support/failures.js';
 import { teardownAfterEach } from '../support/teardown.js';
 import { until } from '../support/until.js';
 import { VirtualClock } from '../support/virtualClock.js';
@@ -256,15 +257,17 @@ describe('createServiceMetrics', () => {
 
   it.each([
     ['not a url', /not a URL/],
-    ['ftp://127.0.0.1/v1/metrics', /http or https/],
+    ['ftp://user:secret-pw@127.0.0.1/v1/metrics', /http or https, not ftp:/],
     ['http://user:pw@127.0.0.1/v1/metrics', /credentials/],
   ])('refuses the OTLP URL %s with a typed error', (url, message) => {
-    expect(() => createServiceMetrics({ otlp: { url } })).toThrow(
-      expect.objectContaining({
-        code: 'ERR_INVALID_ARGUMENT',
-        message: expect.stringMatching(message),
-      }),
-    );
+    const error = thrown(() => createServiceMetrics({ otlp: { url } }));
+    expect(error).toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(message),
+    });
+    // The URL itself (it may carry credentials) is never part of the message.
+    expect(error.message).not.toContain(url);
+    expect(error.message).not.toContain('pw');
   });
 
   it('refuses an OTLP interval under 100 ms', () => {

@@ -92,10 +92,13 @@ function otlpReader(otlp: { url: string; intervalMs?: number }): PeriodicExporti
   try {
     url = new URL(otlp.url);
   } catch (cause) {
-    throw new InvalidArgumentError(`The OTLP metrics URL is not a URL: ${otlp.url}`, { cause });
+    // Never echoed: a collector URL may carry credentials.
+    throw new InvalidArgumentError('The OTLP metrics URL is not a URL.', { cause });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new InvalidArgumentError(`The OTLP metrics URL must be http or https: ${otlp.url}`);
+    throw new InvalidArgumentError(
+      `The OTLP metrics URL must be http or https, not ${url.protocol.slice(0, 20)}`,
+    );
   if (url.username !== '' || url.password !== '')
     throw new InvalidArgumentError('The OTLP metrics URL must not carry credentials.');
   const intervalMs = otlp.intervalMs ?? DEFAULT_OTLP_INTERVAL_MS;
