@@ -26,7 +26,12 @@
 // runs after start-up, on an emulator of its own without added latency (benchmarks/sidecar.mjs).
 // It has a table of its own: its columns are "direct" and "via the sidecar", not the two libraries.
 //
-// BENCH_SKIP (comma-separated: cached, persistence, startup, sidecar, longrun, dac) leaves sections
+// Workload 10 (a fleet: 8 and 32 processes with separate caches on one key, with and without the
+// Redis layer, beside the anchor: token requests at start and per refresh window, time to first
+// token) runs after the sidecar, on an emulator and a redis-server of its own
+// (benchmarks/fleet.mjs). It has a table of its own too: one row per fleet size and variant.
+//
+// BENCH_SKIP (comma-separated: cached, persistence, startup, sidecar, fleet, longrun, dac) leaves sections
 // out; by default all run.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +45,7 @@ import { persistenceProblems, persistenceRows, runPersistence } from './persiste
 import { runStartup, startupNotes, startupProblems, startupRows } from './startup.mjs';
 import { runSidecar, sidecarNotes, sidecarProblems, sidecarTable } from './sidecar.mjs';
 import { fmt, markdownTable, median, ratio } from './stats.mjs';
+import { fleetNotes, fleetProblems, fleetTable, runFleet } from './fleet.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const LATENCY_MS = 50;
@@ -51,7 +57,7 @@ const DAC_ANCHOR_PARALLEL = Number(process.env.BENCH_DAC_ANCHOR_PARALLEL ?? DAC_
 // Three calls, each bounded by dac.mjs itself; this only catches a child that hangs anyway.
 const DAC_ROUND_TIMEOUT_MS = 3 * DAC_BOUND_MS + 30_000;
 const DAC_CALLS = ['first', 'second', 'otherScope'];
-const SECTIONS = ['cached', 'persistence', 'startup', 'sidecar', 'longrun', 'dac'];
+const SECTIONS = ['cached', 'persistence', 'startup', 'sidecar', 'fleet', 'longrun', 'dac'];
 const SKIP = new Set(
   (process.env.BENCH_SKIP ?? '')
     .split(',')
@@ -424,6 +430,8 @@ async function main() {
   if (!SKIP.has('startup')) startup = await runStartup({ startEmulator });
   let sidecar;
   if (!SKIP.has('sidecar')) sidecar = await runSidecar({ startEmulator });
+  let fleet;
+  if (!SKIP.has('fleet')) fleet = await runFleet({ startEmulator });
   let longRun;
   if (!SKIP.has('longrun')) longRun = await runLongRun();
   let dac;
@@ -447,6 +455,7 @@ async function main() {
     ...(longRun?.egress ?? []).map((e) => ({ ...e, workload: 'long run' })),
     ...(startup?.egress ?? []),
     ...(sidecar?.egress ?? []),
+    ...(fleet?.egress ?? []).map((e) => ({ ...e, workload: 'fleet' })),
     ...[...dacRounds.ours, ...dacRounds.anchor].flatMap((r) =>
       (r.egress ?? []).map((e) => ({ ...e, workload: `dac ${r.library} round ${r.round}` })),
     ),
@@ -480,6 +489,7 @@ async function main() {
     longRun: longRun && { ...longRun, egress: undefined },
     startup: startup && { ...startup, egress: undefined },
     sidecar: sidecar && { ...sidecar, egress: undefined },
+    fleet: fleet && { ...fleet, egress: undefined },
     egress,
   };
   writeFileSync(join(here, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
@@ -510,6 +520,7 @@ async function main() {
   if (longRun) console.log(longRunNotes(longRun));
   if (startup) console.log(startupNotes(startup));
   if (sidecar) console.log(`\n${sidecarTable(sidecar)}\n${sidecarNotes(sidecar)}`);
+  if (fleet) console.log(`\n${fleetTable(fleet)}\n${fleetNotes(fleet)}`);
   if (SKIP.size > 0) console.log(`skipped (BENCH_SKIP): ${[...SKIP].join(', ')}`);
   console.log(`results: benchmarks/results.json (${(out.durationMs / 1000).toFixed(1)} s)`);
   const dacProblems = !dac
@@ -541,6 +552,11 @@ async function main() {
   const scProblems = sidecar ? sidecarProblems(sidecar) : [];
   if (scProblems.length > 0) {
     console.error('Sidecar workload problems:\n  ' + scProblems.join('\n  '));
+    process.exitCode = 1;
+  }
+  const fProblems = fleet ? fleetProblems({ ...fleet, egress: [] }) : [];
+  if (fProblems.length > 0) {
+    console.error('Fleet workload problems:\n  ' + fProblems.join('\n  '));
     process.exitCode = 1;
   }
   const lProblems = longRun ? longRunProblems({ ...longRun, egress: [] }) : [];
