@@ -245,6 +245,23 @@ describe('RedisLayer: ACL users and key prefixes', () => {
   });
 });
 
+describe('RedisLayer: TLS', () => {
+  it('shares tokens over rediss:// with the server trusted by tls.ca, and degrades without it', async () => {
+    const tls = teardown.add(await startRedisServer([], { tls: true }), (s) => s.stop());
+    const a = engine({ url: tls.url, tls: { ca: tls.certPem } });
+    const b = engine({ url: tls.url, tls: { ca: tls.certPem } });
+    await a.credential.getToken(SCOPE);
+    await b.credential.getToken(SCOPE);
+    expect(b.credential.requests).toHaveLength(0);
+    expect(ofType(b.events, 'cache-hit')).toMatchObject([{ layer: 'redis' }]);
+    const untrusted = engine({ url: tls.url });
+    await expect(untrusted.credential.getToken(SCOPE)).resolves.toMatchObject({
+      token: expect.any(String),
+    });
+    expect(ofType(untrusted.events, 'cache-degraded')).toMatchObject([{ layer: 'redis' }]);
+  });
+});
+
 describe('distributedCache on credentials', () => {
   it('is turned on by the option or by REACTIVE_IDENTITY_REDIS_URL, for the process-wide engine', async () => {
     const em = teardown.add(

@@ -4,9 +4,11 @@
  * the binary fails the test with a message naming the package, never skips it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import forge from 'node-forge';
 import { freePort } from './freePort.js';
 
 /** Where Debian installs it; PATH is searched too. */
@@ -33,8 +35,10 @@ export function redisServerBinary(): string {
 /** A running server. `kill`, `pause` and `restart` are the faults the tests inject. */
 export interface RedisServer {
   readonly port: number;
-  /** `redis://127.0.0.1:<port>`. */
+  /** `redis://127.0.0.1:<port>`, or `rediss://` for a TLS server. */
   readonly url: string;
+  /** A TLS server's certificate (self-signed, for 127.0.0.1): the CA its clients trust. */
+  readonly certPem?: string;
   /** The current process's pid. */
   readonly pid: number;
   /** SIGKILL: the server vanishes mid-run (its data with it: nothing is saved). */
@@ -48,15 +52,37 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** Starts `redis-server` on a free loopback port with `extraArgs` (e.g. `--user ...`). */
-export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServer> {
+/**
+ * Starts `redis-server` on a free loopback port with `extraArgs` (e.g. `--user ...`); with `tls`,
+ * that port speaks TLS only, with a self-signed certificate for 127.0.0.1.
+ */
+export async function startRedisServer(
+  extraArgs: string[] = [],
+  options: { tls?: boolean } = {},
+): Promise<RedisServer> {
   const binary = redisServerBinary();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ri-redis-'));
-  let child = await launch(binary, port, dir, extraArgs);
+  const certPem = options.tls === true ? writeCertificate(dir) : undefined;
+  const tlsArgs = ['--tls-auth-clients', 'no', '--tls-cert-file', join(dir, 'cert.pem')];
+  const listen =
+    certPem === undefined
+      ? ['--port', String(port)]
+      : [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          ...tlsArgs,
+          '--tls-key-file',
+          join(dir, 'key.pem'),
+        ];
+  const args = [...listen, ...extraArgs];
+  let child = await launch(binary, dir, args);
   const server: RedisServer = {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${certPem === undefined ? 'redis' : 'rediss'}://127.0.0.1:${port}`,
+    certPem,
     get pid() {
       return child.pid as number;
     },
@@ -65,7 +91,7 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
     resume: () => process.kill(child.pid as number, 'SIGCONT'),
     restart: async () => {
       await end(child, 'SIGKILL');
-      child = await launch(binary, port, dir, extraArgs);
+      child = await launch(binary, dir, args);
     },
     stop: async () => {
       await end(child, 'SIGTERM');
@@ -75,13 +101,32 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
   return server;
 }
 
-function launch(
-  binary: string,
-  port: number,
-  dir: string,
-  extraArgs: string[],
-): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+/** A self-signed certificate for 127.0.0.1 and its key, written to `dir`; returns the certificate. */
+function writeCertificate(dir: string): string {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const key = forge.pki.privateKeyFromPem(keyPem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  cert.serialNumber = '01';
+  cert.validity.notBefore = new Date(Date.now() - 3_600_000);
+  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
+  const subject = [{ name: 'commonName', value: '127.0.0.1' }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true },
+    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+  ]);
+  cert.sign(key, forge.md.sha256.create());
+  const certPem = forge.pki.certificateToPem(cert);
+  writeFileSync(join(dir, 'cert.pem'), certPem);
+  writeFileSync(join(dir, 'key.pem'), keyPem, { mode: 0o600 });
+  return certPem;
+}
+
+function launch(binary: string, dir: string, extraArgs: string[]): Promise<ChildProcess> {
+  const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   const child = spawn(binary, [...args, '--dir', dir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
