@@ -214,6 +214,29 @@ describe('RedisLayer: faults', () => {
   }, 20_000);
 });
 
+describe('RedisLayer: failover', () => {
+  it('degrades on a replica that refuses writes, and shares again once it is promoted', async () => {
+    const replica = teardown.add(
+      await startRedisServer(['--replicaof', '127.0.0.1', String(server.port)]),
+      (s) => s.stop(),
+    );
+    const a = engine({ url: replica.url });
+    await expect(a.credential.getToken(SCOPE)).resolves.toMatchObject({
+      token: expect.any(String),
+    });
+    expect(ofType(a.events, 'cache-degraded')).toMatchObject([{ layer: 'redis' }]);
+    const promoted = new Redis(replica.url, { lazyConnect: true });
+    teardown.defer(() => promoted.disconnect());
+    await promoted.connect();
+    await promoted.replicaof('NO', 'ONE');
+    await until(() => ofType(a.events, 'cache-recovered').length === 1, 'the recovery');
+    await a.credential.getToken('after-failover');
+    const b = engine({ url: replica.url });
+    await b.credential.getToken('after-failover');
+    expect(b.credential.requests).toHaveLength(0);
+  }, 20_000);
+});
+
 describe('RedisLayer: ACL users and key prefixes', () => {
   it('works as an ACL user limited to its prefix, and degrades (not fails) outside it', async () => {
     const password = 'acl-pass-0f9e8d';

@@ -14,7 +14,7 @@ export const REDIS_PROBE_INTERVAL_MS = 1_000;
 /**
  * Whether the Redis layer is used. The first failure (an error, a timeout, a lost connection)
  * degrades it: from then on every operation is a miss without a round trip, so a slow or absent
- * Redis costs an acquisition nothing. While degraded it probes (`PING`) every
+ * Redis costs an acquisition nothing. While degraded it probes (a short-lived write) every
  * {@link REDIS_PROBE_INTERVAL_MS} and at once when the connection comes back; the first answer
  * within the timeout ends the spell.
  */

@@ -227,10 +227,15 @@ export class RedisLayer implements CacheLayer {
     return undefined;
   }
 
+  /**
+   * Whether Redis takes a write again: a replica (an old primary after a failover) answers reads
+   * and PING but refuses writes, and sharing needs both.
+   */
   private async ping(): Promise<boolean> {
     const client = this.commands.current();
     if (client === undefined) return false;
-    return (await client.ping().catch(() => undefined)) === 'PONG';
+    const probe = `${this.options.keyPrefix}health`;
+    return (await client.set(probe, '1', 'PX', 1_000).catch(() => undefined)) === 'OK';
   }
 
   private failed(operation: string, error: unknown): void {

@@ -128,7 +128,8 @@ export function distributedCacheFrom(
 
 function checkUrl(url: unknown): string {
   const help =
-    'distributedCache.url must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379';
+    `The Redis cache URL (distributedCache.url, or ${REACTIVE_IDENTITY_REDIS_URL}) must be a ` +
+    'redis:// or rediss:// URL, such as redis://127.0.0.1:6379';
   if (typeof url !== 'string')
     throw new InvalidArgumentError(
       `${help}; got ${url === undefined ? 'nothing' : `a ${typeof url}`}.`,
