@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { asyncScheduler } from 'rxjs';
+import { LayeredCache } from '../../src/cache/layeredCache.js';
 import {
   ClientSecretCredential,
+  type CacheLayer,
   getDefaultTokenManager,
   RedisLayer,
   TokenManager,
@@ -158,6 +160,38 @@ describe('RedisLayer: locks', () => {
     await holder.close();
     await layerOf(10_000).lockKey('k');
     expect(events).toEqual(['free', 'timeout', 'acquired']);
+  });
+});
+
+describe('LayeredCache with a machine lock and a fleet lock', () => {
+  it("takes every layer's lock in order, releases in reverse, and skips one that fails", async () => {
+    const log: string[] = [];
+    const locking = (name: string, fails = false): CacheLayer => ({
+      name,
+      get: () => undefined,
+      set: () => undefined,
+      delete: () => undefined,
+      lockKey: async (_key, accepts) => {
+        log.push(`lock ${name}${accepts === undefined ? '' : ' (accepts)'}`);
+        if (fails) throw new Error(`${name} is busy`);
+        return async () => void log.push(`release ${name}`);
+      },
+    });
+    const failures: string[] = [];
+    const cache = new LayeredCache(
+      [locking('memory-ish'), locking('disk', true), locking('redis')],
+      (layer, operation) => failures.push(`${layer} ${operation}`),
+    );
+    const release = await cache.lockForAcquisition('k', () => true);
+    await release!();
+    expect(log).toEqual([
+      'lock memory-ish (accepts)',
+      'lock disk (accepts)',
+      'lock redis (accepts)',
+      'release redis',
+      'release memory-ish',
+    ]);
+    expect(failures).toEqual(['disk lock']);
   });
 });
 
