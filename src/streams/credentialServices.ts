@@ -1,6 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { SchedulerLike } from 'rxjs';
 import type { MsalCaches } from '../cache/msalCacheStore.js';
+import type { TokenEvent } from '../telemetry/events.js';
 import type { RandomSource } from './clock.js';
 
 /**
@@ -13,4 +14,6 @@ export interface CredentialServices {
   readonly random: RandomSource;
   readonly tracer: Tracer;
   readonly msalCaches: MsalCaches;
+  /** Puts an event of the credential's own work (a chain's decisions) on the engine's `events$`. */
+  publish(event: TokenEvent): void;
 }

@@ -115,6 +115,11 @@ export abstract class ReactiveCredential implements TokenCredential {
     this.identityListeners.push(listener);
   }
 
+  /** The identity this instance is bound to now (`undefined` before its constructor binds one). */
+  protected get boundIdentity(): CredentialIdentity | undefined {
+    return this.identity;
+  }
+
   /** The identity's unique id, so that chains of equal links share their streams. */
   get identityId(): string {
     return this.self().id;

@@ -125,6 +125,9 @@ export class TokenManager {
       random,
       tracer,
       msalCaches: caches.msal,
+      publish: (event) => {
+        if (!this.closed) this.events.next(event);
+      },
     };
     this.metrics = new IdentityMetrics(
       {

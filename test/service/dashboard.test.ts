@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
-import { filter, merge, Subject } from 'rxjs';
+import { filter, Subject } from 'rxjs';
 import {
   ChainedTokenCredential,
   ClientSecretCredential,
@@ -291,7 +291,8 @@ describe('chain decisions on the dashboard', () => {
     );
     const view: ServiceView = {
       ...fakeView().view,
-      events$: merge(tokenManager.events$, decisions),
+      // The engine's events carry the chain's decisions: what `serve` gives the dashboard.
+      events$: tokenManager.events$,
       snapshot: () => tokenManager.snapshot(),
     };
     const { url } = await dashboardOn(view, { snapshotIntervalMs: 20 });

@@ -5,10 +5,8 @@ import {
   defer,
   from,
   map,
-  merge,
   Observable,
   of,
-  Subject,
   tap,
   throwError,
   type ObservableInput,
@@ -26,9 +24,9 @@ import {
   ReactiveCredential,
   type ReactiveCredentialOptions,
 } from '../../streams/reactiveCredential.js';
-import type { AcquireRequest } from '../../streams/tokenManager.js';
+import type { CredentialServices } from '../../streams/credentialServices.js';
+import type { AcquireRequest, TokenManager } from '../../streams/tokenManager.js';
 import { toStreamKey, type CredentialIdentity } from '../../streams/streamKey.js';
-import type { TokenEvent } from '../../telemetry/events.js';
 import { redact } from '../../telemetry/redact.js';
 import { Attr, withSpan } from '../../telemetry/tracing.js';
 import { checkTenantId } from '../base/tenantId.js';
@@ -86,6 +84,34 @@ export interface ChainDecision {
   decision: 'tried' | 'unavailable' | 'failed' | 'served';
   /** Why the link passed or failed, redacted. */
   message?: string;
+}
+
+/**
+ * Publishes a chain's decisions for `request` as `chain-decision` events on its engine's
+ * `events$` (and so on the chain credential's own), keyed like the request's stream.
+ */
+export function chainDecisions(
+  services: CredentialServices,
+  tokenManager: TokenManager,
+  identityOf: () => CredentialIdentity | undefined,
+  request: AcquireRequest,
+): (decision: ChainDecision) => void {
+  return ({ link, decision, message }) => {
+    const identity = identityOf();
+    if (identity === undefined) return;
+    const ref = tokenManager.identityRef(identity);
+    services.publish({
+      type: 'chain-decision',
+      link,
+      decision,
+      reason: request.reason,
+      ...(message === undefined ? {} : { message }),
+      at: services.scheduler.now(),
+      key: toStreamKey(identity, request, ref).label,
+      credential: identity.kind,
+      identity: ref,
+    });
+  };
 }
 
 /**
@@ -158,8 +184,6 @@ export function walkChain(
  */
 export class ChainedTokenCredential extends ReactiveCredential {
   private readonly links: ChainLink[];
-  private readonly decisions = new Subject<TokenEvent>();
-  private current: CredentialIdentity | undefined;
 
   constructor(...sources: TokenCredential[]);
   constructor(options: ReactiveCredentialOptions, ...sources: TokenCredential[]);
@@ -177,16 +201,13 @@ export class ChainedTokenCredential extends ReactiveCredential {
     }));
     // A foreign link has no identity of its own: a fresh id keeps chains of it apart.
     const foreign = sources.map(() => randomUUID());
-    const identity = () =>
-      (this.current = {
-        kind: 'ChainedTokenCredential',
-        id: `ChainedTokenCredential(${sources
-          .map((source, i) =>
-            source instanceof ReactiveCredential ? source.identityId : foreign[i],
-          )
-          .join(',')})`,
-        label: `ChainedTokenCredential(${this.links.map((l) => l.name).join(',')})`,
-      });
+    const identity = (): CredentialIdentity => ({
+      kind: 'ChainedTokenCredential',
+      id: `ChainedTokenCredential(${sources
+        .map((source, i) => (source instanceof ReactiveCredential ? source.identityId : foreign[i]))
+        .join(',')})`,
+      label: `ChainedTokenCredential(${this.links.map((l) => l.name).join(',')})`,
+    });
     this.bind(identity());
     // A link signed in as someone else (a developer tool) yields other tokens: so does the chain.
     for (const source of sources)
@@ -198,41 +219,14 @@ export class ChainedTokenCredential extends ReactiveCredential {
     return tenantId === undefined ? undefined : checkTenantId(tenantId);
   }
 
-  /** This credential's events, its chain's decisions (`chain-decision`) included. */
-  override get events$(): Observable<TokenEvent> {
-    return merge(super.events$, this.decisions);
-  }
-
   protected acquireToken(request: AcquireRequest): Observable<AccessToken> {
     const order = this.links.map((_, i) => i);
     const walk: ChainWalk = {
       request,
       tracer: this.services.tracer,
       name: 'ChainedTokenCredential',
-      decided: (decision) => this.decided(request, decision),
+      decided: chainDecisions(this.services, this.tokenManager, () => this.boundIdentity, request),
     };
     return walkChain(this.links, order, walk).pipe(map(({ token }) => token));
-  }
-
-  private decided(request: AcquireRequest, { link, decision, message }: ChainDecision): void {
-    const identity = this.current;
-    if (identity === undefined || !this.decisions.observed) return;
-    const ref = this.tokenManager.identityRef(identity);
-    this.decisions.next({
-      type: 'chain-decision',
-      link,
-      decision,
-      reason: request.reason,
-      ...(message === undefined ? {} : { message }),
-      at: this.services.scheduler.now(),
-      key: toStreamKey(identity, request, ref).label,
-      credential: identity.kind,
-      identity: ref,
-    });
-  }
-
-  override async close(): Promise<void> {
-    await super.close();
-    this.decisions.complete();
   }
 }

@@ -3,7 +3,14 @@ import { catchError, map, type Observable, tap } from 'rxjs';
 import { InvalidArgumentError } from '../../errors.js';
 import { ReactiveCredential } from '../../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
-import { acquirerOf, continuesChain, walkChain, type ChainLink } from './chainedTokenCredential.js';
+import {
+  acquirerOf,
+  chainDecisions,
+  continuesChain,
+  walkChain,
+  type ChainLink,
+  type ChainWalk,
+} from './chainedTokenCredential.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
 import { AzureCliCredential } from '../developer/azureCliCredential.js';
 import { AzureDeveloperCliCredential } from '../developer/azureDeveloperCliCredential.js';
@@ -177,11 +184,12 @@ export class DefaultAzureCredential extends ReactiveCredential {
 
   protected acquireToken(request: AcquireRequest): Observable<AccessToken> {
     const all = this.links.map((_, i) => i);
-    const walk = {
+    const walk: ChainWalk = {
       request,
       tracer: this.services.tracer,
       name: 'DefaultAzureCredential',
       help: TROUBLESHOOTING_HINT,
+      decided: chainDecisions(this.services, this.tokenManager, () => this.boundIdentity, request),
     };
     const remember = tap(({ index }: { token: AccessToken; index: number }) => {
       this.preferred = index;

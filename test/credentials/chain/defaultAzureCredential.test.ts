@@ -85,6 +85,27 @@ describe('DefaultAzureCredential links', () => {
     expect(cli.calls('az').length - azBefore).toBe(1);
   });
 
+  it("publishes each link's decision on the engine's events$ (what the dashboard shows)", async () => {
+    const tokenManager = managers.create();
+    const decisions: string[] = [];
+    const subscription = tokenManager.events$.subscribe((event) => {
+      if (event.type === 'chain-decision') decisions.push(`${event.link}:${event.decision}`);
+    });
+    const credential = dac(laptop(), { tokenManager });
+    await credential.getToken(VAULT);
+    subscription.unsubscribe();
+    expect(decisions).toEqual([
+      'EnvironmentCredential:tried',
+      'EnvironmentCredential:unavailable',
+      'WorkloadIdentityCredential:tried',
+      'WorkloadIdentityCredential:unavailable',
+      'ManagedIdentityCredential:tried',
+      'ManagedIdentityCredential:unavailable',
+      'AzureCliCredential:tried',
+      'AzureCliCredential:served',
+    ]);
+  });
+
   it('uses environment variables first', async () => {
     const credential = dac({
       ...laptop(),
