@@ -113,7 +113,11 @@ describe('the dashboard in Chromium', () => {
     const url = await serveRoutes(teardown, dashboard.route);
     // Created before the first acquisition, as the service does: the page's timeline has it all.
     const tokens: string[] = [];
-    const live = credential.token$(STORAGE).subscribe((t) => tokens.push(t.token));
+    const streamErrors: string[] = [];
+    const live = credential.token$(STORAGE).subscribe({
+      next: (t) => tokens.push(t.token),
+      error: (e: unknown) => streamErrors.push(String(e)),
+    });
     teardown.defer(() => live.unsubscribe());
     tokens.push((await credential.getToken(VAULT)).token);
     const stream = await SseReader.open(`${url}/events`, teardown);
@@ -215,5 +219,6 @@ describe('the dashboard in Chromium', () => {
     expect(stream.raw).not.toContain('eyJ');
     expect(html).not.toContain(SECRET);
     expect(errors).toEqual([]);
+    expect(streamErrors).toEqual([]);
   });
 });

@@ -46,6 +46,11 @@ export interface HttpRequest {
   permanentCodes?: ReadonlySet<string>;
 }
 
+/** What a reused keep-alive connection that the server had closed fails with. */
+const STALE_SOCKET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE']);
+/** How many stale pooled connections one request may meet before its failure counts. */
+const STALE_SOCKET_RETRIES = 3;
+
 /** How to run one exchange. */
 interface ExchangeOptions {
   /** `METHOD url` without the query, for messages. */
@@ -86,7 +91,11 @@ export function httpRequest(request: HttpRequest): Promise<RawResponse> {
  * why (`ETIMEDOUT` when nothing came back in time); an oversized answer is an
  * `InvalidResponseError`, not worth retrying.
  */
-function exchange(send: () => ClientRequest, options: ExchangeOptions): Promise<RawResponse> {
+function exchange(
+  send: () => ClientRequest,
+  options: ExchangeOptions,
+  staleRetries = STALE_SOCKET_RETRIES,
+): Promise<RawResponse> {
   const { where, timeoutMs } = options;
   let req: ClientRequest;
   try {
@@ -116,6 +125,21 @@ function exchange(send: () => ClientRequest, options: ExchangeOptions): Promise<
     }
     const failed = (error: NodeJS.ErrnoException): void => {
       const code = error.code ?? error.message;
+      // A pooled connection the server closed while it sat idle (its FIN not yet seen): nothing
+      // reached the server, so the request goes again on another connection, at once.
+      if (
+        !answered &&
+        !settled &&
+        req.reusedSocket &&
+        STALE_SOCKET_CODES.has(code) &&
+        staleRetries > 0
+      ) {
+        settled = true;
+        deadline.unsubscribe();
+        req.destroy();
+        resolve(exchange(send, options, staleRetries - 1));
+        return;
+      }
       fail(
         new NetworkError(`${where} failed: ${code}`, {
           cause: error,
