@@ -9,12 +9,13 @@ import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Environment } from '../credentials/base/authorityHost.js';
 import type { Emulator } from '../emulator/index.js';
-import { createDashboard } from '../service/dashboard/index.js';
+import { createDashboard, EVENTS_PATH } from '../service/dashboard/index.js';
 import { createIdentitySecret, readIdentitySecretFile } from '../service/identityHeader.js';
-import { isWildcardHost } from '../service/hostPolicy.js';
-import { createServiceMetrics } from '../service/metrics/index.js';
+import { distributedCacheFrom } from '../cache/redis/redisOptions.js';
+import { isLoopbackHost, isWildcardHost, loopbackPeersOnly } from '../service/hostPolicy.js';
+import { createServiceMetrics, METRICS_PATH } from '../service/metrics/index.js';
 import { startServiceServer, type ServiceServer } from '../service/serviceServer.js';
-import { writeSidecarEnvFile } from '../service/sidecarEnvFile.js';
+import { removeSidecarEnvFile, writeSidecarEnvFile } from '../service/sidecarEnvFile.js';
 import { SidecarService } from '../service/sidecarService.js';
 import { TOKEN_PATH } from '../service/tokenEndpoint.js';
 import type { TokenSource } from '../service/tokenSources.js';
@@ -50,7 +51,11 @@ export async function runServe(config: ServeConfig, io: ServeIo): Promise<number
       otlp: config.otlpUrl === undefined ? undefined : { url: config.otlpUrl },
     });
     closers.push(() => metrics.shutdown());
-    const tokenManager = new TokenManager({ meterProvider: metrics.meterProvider });
+    // REACTIVE_IDENTITY_REDIS_URL: sidecars on many machines share one acquisition per key.
+    const tokenManager = new TokenManager({
+      meterProvider: metrics.meterProvider,
+      distributedCache: distributedCacheFrom(undefined, io.env),
+    });
     closers.push(() => tokenManager.close());
     const { source, emulator } = await tokenSource(config, io, tokenManager);
     if (emulator !== undefined) closers.push(() => emulator.stop());
@@ -65,12 +70,11 @@ export async function runServe(config: ServeConfig, io: ServeIo): Promise<number
     const recording = service.view.sidecarEvents$.subscribe((e) => metrics.recordSidecarRequest(e));
     closers.push(() => recording.unsubscribe());
     const dashboard = createDashboard(service.view);
-    const server = await listen(
-      config,
-      tls,
-      [...service.routes, metrics.route, dashboard.route],
-      service,
+    const local = isLoopbackHost(config.host);
+    const views = [metrics.route, dashboard.route].map((route) =>
+      local ? route : loopbackPeersOnly(route, isViewPath),
     );
+    const server = await listen(config, tls, [...service.routes, ...views], service);
     closers.push(async () => {
       const closing = server.close();
       // Server-Sent Events streams are in flight until the dashboard ends them.
@@ -79,8 +83,11 @@ export async function runServe(config: ServeConfig, io: ServeIo): Promise<number
     });
     const endpoint = endpointUrl(server);
     refuseSelfLoop(io.env, endpoint, config, emulator !== undefined);
-    if (config.sidecarEnvFile !== undefined)
-      await writeSidecarEnvFile(config.sidecarEnvFile, { endpoint, secret });
+    const envFile = config.sidecarEnvFile;
+    if (envFile !== undefined) {
+      await writeSidecarEnvFile(envFile, { endpoint, secret });
+      closers.push(() => removeSidecarEnvFile(envFile));
+    }
     io.out.write(
       startupBanner({
         description: source.description,
@@ -179,6 +186,16 @@ async function listen(
       throw new UsageError(`--host ${config.host} is not an address of this machine.`);
     throw error;
   }
+}
+
+/** The dashboard's and the metrics' paths: on a remote bind, for this machine's clients only. */
+function isViewPath(pathname: string): boolean {
+  return (
+    pathname === '/' ||
+    pathname === EVENTS_PATH ||
+    pathname === METRICS_PATH ||
+    pathname.startsWith('/assets/')
+  );
 }
 
 /** `IDENTITY_ENDPOINT` for clients: a wildcard bind is reached on 127.0.0.1. */

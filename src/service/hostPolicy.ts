@@ -6,6 +6,8 @@
  * and answers any `Host`.
  */
 import { isIP } from 'node:net';
+import type { ServiceRoute } from './serviceContract.js';
+import { sendRefusal } from './sidecarErrors.js';
 
 /** Whether `host` is a loopback address or `localhost`. */
 export function isLoopbackHost(host: string): boolean {
@@ -49,4 +51,27 @@ export class HostHeaderPolicy {
 
 function bracket(host: string): string {
   return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+/**
+ * `route`, answered only for clients connecting from this machine (a loopback peer): for others
+ * it answers nothing, so a path it would serve is a 403 (`owns` tells which). On a remote bind
+ * the token endpoint is guarded by the identity header, but the dashboard, its event stream and
+ * `/metrics` show scopes, tenants and clients: they stay local (reach them through an SSH
+ * tunnel, or scrape with a Prometheus agent on the host).
+ */
+export function loopbackPeersOnly(
+  route: ServiceRoute,
+  owns: (pathname: string) => boolean,
+): ServiceRoute {
+  return (request, response, url) => {
+    if (isLoopbackHost(request.socket.remoteAddress ?? '')) return route(request, response, url);
+    if (!owns(url.pathname)) return false;
+    sendRefusal(response, {
+      status: 403,
+      reason: 'remote-peer',
+      message: 'The dashboard and /metrics answer clients on this machine only.',
+    });
+    return true;
+  };
 }

@@ -21,7 +21,7 @@ export function createIdentitySecret(): string {
 
 /**
  * Reads the secret from `path`: a regular file that neither group nor others may read or write
- * (mode 0600 or stricter), holding one line of 16 to 1024 visible ASCII characters (a trailing
+ * (mode 0600 or stricter), holding one line of 16 to 1024 characters among letters, digits and `._~+/=-` (a trailing
  * newline is dropped). Throws `InvalidArgumentError` naming the path and the problem, never the
  * content.
  */
@@ -47,10 +47,12 @@ export async function readIdentitySecretFile(path: string): Promise<string> {
     );
   }
   const secret = (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
-  if (!/^[\x21-\x7e]+$/.test(secret)) {
+  // Written unquoted into --sidecar-env files and passed through `env $(cat ...)`: no character
+  // a shell, systemd or docker env-file would read as anything but itself.
+  if (!/^[A-Za-z0-9._~+/=-]+$/.test(secret)) {
     throw new InvalidArgumentError(
-      `--identity-header-file ${path}: the secret must be one line of visible ASCII characters ` +
-        '(no spaces).',
+      `--identity-header-file ${path}: the secret must be one line of letters, digits and ` +
+        '. _ ~ + / = - only.',
     );
   }
   if (secret.length < MIN_IDENTITY_SECRET_LENGTH || secret.length > MAX_IDENTITY_SECRET_LENGTH) {

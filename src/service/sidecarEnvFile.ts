@@ -2,6 +2,7 @@
  * `--sidecar-env PATH`: what a client process needs, as a dotenv file only its owner can read
  * (mode 0600, written atomically), so that `env $(cat PATH) app` starts `app` against the sidecar.
  */
+import { randomBytes } from 'node:crypto';
 import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { InvalidArgumentError } from '../errors.js';
 
@@ -23,7 +24,9 @@ export async function writeSidecarEnvFile(
   path: string,
   environment: SidecarEnvironment,
 ): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
+  // A random name: a crash between write and rename must not block the next start (a sidecar
+  // in a container is often PID 1 every time).
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(temporary, sidecarEnvText(environment), { mode: 0o600, flag: 'wx' });
     await chmod(temporary, 0o600);
@@ -35,4 +38,9 @@ export async function writeSidecarEnvFile(
       cause: error,
     });
   }
+}
+
+/** Removes the file at shutdown: its secret dies with the process. */
+export async function removeSidecarEnvFile(path: string): Promise<void> {
+  await rm(path, { force: true }).catch(() => undefined);
 }

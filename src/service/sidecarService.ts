@@ -23,6 +23,8 @@ export interface SidecarServiceOptions {
   scopes?: readonly string[];
   /** `--allow-resource`: resources served; others get a 403. Empty: all. */
   allowResources?: readonly string[];
+  /** Distinct resources served before new ones get a 429 (see `DEFAULT_MAX_RESOURCES`). */
+  maxResources?: number;
   /** How long a failed declared stream waits before it is subscribed again. Default 1 s. */
   declaredRetryMs?: number;
   /** How long a request waits for its token. Default 60 s. */
@@ -61,6 +63,7 @@ export class SidecarService {
         source,
         secret: options.secret,
         allowResources: options.allowResources,
+        maxResources: options.maxResources,
         record: (event) => this.record(event),
         scheduler,
         timeoutMs: options.tokenTimeoutMs,

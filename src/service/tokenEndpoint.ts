@@ -22,6 +22,12 @@ import { stringClaim } from './jwtClaims.js';
 export const TOKEN_PATH = '/msi/token';
 /** How long a request waits for its token before a 504. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 60_000;
+/**
+ * How many distinct resources one sidecar serves (each is a stream kept fresh, an upstream
+ * acquisition and a metric series): a client looping over made-up resources must not turn the
+ * sidecar into the flood of IMDS or Entra requests it exists to prevent.
+ */
+export const DEFAULT_MAX_RESOURCES = 100;
 
 /** Options of {@link tokenEndpoint}. */
 export interface TokenEndpointOptions {
@@ -36,6 +42,8 @@ export interface TokenEndpointOptions {
   scheduler: SchedulerLike;
   /** How long a request waits for its token. Default {@link DEFAULT_TOKEN_TIMEOUT_MS}. */
   timeoutMs?: number;
+  /** Distinct resources served; a new one beyond gets a 429. Default {@link DEFAULT_MAX_RESOURCES}. */
+  maxResources?: number;
 }
 
 /** The route of the token endpoint. */
@@ -43,6 +51,8 @@ export function tokenEndpoint(options: TokenEndpointOptions): ServiceRoute {
   const check = new IdentityHeaderCheck(options.secret);
   const clientIds = new ClientIdReader();
   const allowed = new ResourceAllowList(options.allowResources ?? []);
+  const served = new Set<string>();
+  const maxResources = options.maxResources ?? DEFAULT_MAX_RESOURCES;
   return async (request, response, url) => {
     if (url.pathname !== TOKEN_PATH) return false;
     const started = process.hrtime.bigint();
@@ -92,6 +102,19 @@ export function tokenEndpoint(options: TokenEndpointOptions): ServiceRoute {
     }
     const identity = options.source.resolve(parsed.selector);
     if ('status' in identity) return refused({ ...identity, resource: parsed.resource });
+    if (!served.has(parsed.resource)) {
+      if (served.size >= maxResources) {
+        return refused({
+          status: 429,
+          reason: 'too-many-resources',
+          message:
+            `This sidecar serves at most ${maxResources} distinct resources; ` +
+            'declare the ones your apps use with --allow-resource.',
+          resource: parsed.resource,
+        });
+      }
+      served.add(parsed.resource);
+    }
     return serveToken(response, parsed, identity);
   }
 

@@ -1,4 +1,12 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -81,6 +89,8 @@ describe('runServe on the embedded emulator', () => {
     }
     await expect(running).resolves.toBe(0);
     expect(text.trimEnd().endsWith('Stopped cleanly.')).toBe(true);
+    // The secret dies with the process: the sidecar-env file is gone.
+    expect(existsSync(envFile)).toBe(false);
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\./);
   });
 });

@@ -1,4 +1,10 @@
-import { HostHeaderPolicy, isLoopbackHost, isWildcardHost } from '../../src/service/hostPolicy.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  HostHeaderPolicy,
+  isLoopbackHost,
+  isWildcardHost,
+  loopbackPeersOnly,
+} from '../../src/service/hostPolicy.js';
 
 describe('isLoopbackHost', () => {
   it.each([
@@ -55,5 +61,54 @@ describe('HostHeaderPolicy', () => {
 
   it('on a wildcard bind (remote, TLS), answers any Host', () => {
     expect(new HostHeaderPolicy('0.0.0.0', 443).allows('sidecar.internal:443')).toBe(true);
+  });
+});
+
+describe('loopbackPeersOnly (the dashboard and /metrics on a remote bind)', () => {
+  /** A request from `peer` and a response that records what was written. */
+  function exchange(peer: string) {
+    const written: { status?: number; body: string } = { body: '' };
+    const request = { socket: { remoteAddress: peer }, headers: {} } as unknown as IncomingMessage;
+    const response = {
+      statusCode: 200,
+      setHeader: () => undefined,
+      writeHead(status: number) {
+        written.status = status;
+        return this;
+      },
+      end(body?: string) {
+        written.body += body ?? '';
+        return this;
+      },
+    } as unknown as ServerResponse;
+    return { request, response, written };
+  }
+  let calls = 0;
+  const inner = () => {
+    calls += 1;
+    return true;
+  };
+  const route = loopbackPeersOnly(inner, (path) => path === '/metrics');
+
+  it.each(['127.0.0.1', '::1', '::ffff:127.0.0.1'])(
+    'serves a client on this machine (%s)',
+    async (peer) => {
+      calls = 0;
+      const { request, response } = exchange(peer);
+      expect(await route(request, response, new URL('http://h/metrics'))).toBe(true);
+      expect(calls).toBe(1);
+    },
+  );
+
+  it('refuses another machine with 403 on its paths, and leaves other paths alone', async () => {
+    calls = 0;
+    const remote = exchange('10.1.2.3');
+    expect(await route(remote.request, remote.response, new URL('http://h/metrics'))).toBe(true);
+    expect(remote.written.status).toBe(403);
+    expect(remote.written.body).toContain('this machine only');
+    const other = exchange('10.1.2.3');
+    expect(await route(other.request, other.response, new URL('http://h/msi/token'))).toBe(false);
+    expect(other.written.status).toBeUndefined();
+    expect(calls).toBe(0);
   });
 });

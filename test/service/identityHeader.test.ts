@@ -50,6 +50,8 @@ describe('readIdentitySecretFile', () => {
     ['too short', 'short', 0o600, /16 to 1024 characters/],
     ['two lines', 'a-secret-of-enough\nlength', 0o600, /one line/],
     ['with a space', 'a secret of enough length', 0o600, /one line/],
+    ['with shell characters', 'a-secret-with-$HOME-and-*', 0o600, /letters, digits/],
+    ['with quotes', 'a-secret-with-"quotes"-in', 0o600, /letters, digits/],
   ])(
     'refuses a %s file, naming the problem and not the content',
     async (_name, content, mode, why) => {

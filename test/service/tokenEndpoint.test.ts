@@ -30,7 +30,9 @@ afterAll(async () => {
 afterEach(() => em.faults.clear());
 const teardown = teardownAfterEach();
 
-async function sidecar(options: { allowResources?: string[] } = {}): Promise<Sidecar> {
+async function sidecar(
+  options: { allowResources?: string[]; maxResources?: number } = {},
+): Promise<Sidecar> {
   const tokenManager = managers.create();
   const credential = new ClientSecretCredential(em.tenantId, APP.clientId, APP.clientSecret, {
     authorityHost: em.url,
@@ -49,6 +51,19 @@ const corsHeaders = (response: RawResponse) =>
   Object.keys(response.headers).filter((name) => name.startsWith('access-control-'));
 
 describe('the token endpoint', () => {
+  it('serves a bounded number of distinct resources: a new one beyond gets 429 and no token', async () => {
+    const { port, secret } = await sidecar({ maxResources: 2 });
+    const ask = (resource: string) =>
+      send(port, tokenTarget(resource), { headers: { 'X-IDENTITY-HEADER': secret } });
+    expect((await ask('https://a.example.com')).status).toBe(200);
+    expect((await ask('https://b.example.com')).status).toBe(200);
+    const refused = await ask('https://c.example.com');
+    expect(refused.status).toBe(429);
+    expect(refused.text).not.toMatch(JWT);
+    expect(refused.json).toMatchObject({ message: expect.stringContaining('--allow-resource') });
+    expect((await ask('https://a.example.com')).status).toBe(200);
+  });
+
   it("answers App Service's token shape from the engine, with no CORS header", async () => {
     const { port, secret, events } = await sidecar();
     const response = await send(port, tokenTarget(VAULT), {
