@@ -4,6 +4,7 @@
  * Every refusal is a {@link UsageError} (exit code 2) that says what to pass instead.
  */
 import { parseArgs } from 'node:util';
+import { isWellFormedScope, isWellFormedTenantId } from '../credentials/base/wellFormed.js';
 import { isLoopbackHost } from '../service/hostPolicy.js';
 import { MAX_RESOURCE_LENGTH } from '../service/tokenRequest.js';
 import { credentialName, type CredentialName } from './credentialNames.js';
@@ -112,17 +113,15 @@ function tlsFiles(cert: string | undefined, key: string | undefined): ServeConfi
   return { certFile: cert, keyFile: key };
 }
 
-const SCOPE_PATTERN = /^[0-9A-Za-z\-_.:/]+$/;
-
 function checked(value: string, flag: string): string {
-  if (value.length === 0 || value.length > MAX_RESOURCE_LENGTH + 9 || !SCOPE_PATTERN.test(value))
+  if (value.length === 0 || value.length > MAX_RESOURCE_LENGTH + 9 || !isWellFormedScope(value))
     throw new UsageError(`${flag} must be a URI of characters [0-9A-Za-z-_.:/], got "${value}".`);
   return value;
 }
 
 function tenant(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^[0-9a-zA-Z-.]+$/.test(value))
+  if (!isWellFormedTenantId(value))
     throw new UsageError(`--tenant must be a tenant id or domain, got "${value}".`);
   return value;
 }

@@ -1,5 +1,6 @@
 /** The command line of `reactive-identity token`, read without loading any credential. */
 import { parseArgs } from 'node:util';
+import { isWellFormedScope, isWellFormedTenantId } from '../credentials/base/wellFormed.js';
 import { toScope } from '../service/tokenRequest.js';
 import { credentialName, type CredentialName } from './credentialNames.js';
 import { messageOf, UsageError } from './usage.js';
@@ -33,9 +34,9 @@ export function parseTokenArgs(args: string[]): TokenConfig {
   if ((values.scope === undefined) === (values.resource === undefined))
     throw new UsageError('token needs one of --scope <scope> or --resource <resource>.');
   const scope = values.scope ?? toScope(values.resource!);
-  if (!/^[0-9A-Za-z\-_.:/]+$/.test(scope))
+  if (!isWellFormedScope(scope))
     throw new UsageError(`--scope must be a URI of characters [0-9A-Za-z-_.:/], got "${scope}".`);
-  if (values.tenant !== undefined && !/^[0-9a-zA-Z-.]+$/.test(values.tenant))
+  if (values.tenant !== undefined && !isWellFormedTenantId(values.tenant))
     throw new UsageError(`--tenant must be a tenant id or domain, got "${values.tenant}".`);
   const output = values.output ?? 'json';
   if (output !== 'json' && output !== 'tsv')

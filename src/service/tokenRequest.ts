@@ -4,6 +4,7 @@
  * with a 400 that says which parameter is wrong. Values never reach a message when they are
  * malformed (they might be anything); well-formed resources and ids may.
  */
+import { isWellFormedScope } from '../credentials/base/wellFormed.js';
 
 /** The one api-version of App Service's managed identity protocol. */
 export const SIDECAR_API_VERSION = '2019-08-01';
@@ -53,7 +54,6 @@ const SELECTORS: Readonly<Record<string, IdentityKind>> = {
 };
 const KNOWN = ['resource', 'api-version', ...Object.keys(SELECTORS)];
 
-const RESOURCE_PATTERN = /^[0-9A-Za-z\-_.:/]+$/;
 const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RESOURCE_ID_PATTERN =
   /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[\w.()-]{1,90}\/providers\/microsoft\.managedidentity\/userassignedidentities\/[\w-]{1,128}$/i;
@@ -85,7 +85,7 @@ export function parseTokenRequest(url: URL, targetLength: number): SidecarTokenR
   if (resource === null) {
     return badRequest('missing-resource', "Required query parameter 'resource' is missing.");
   }
-  if (resource.length > MAX_RESOURCE_LENGTH || !RESOURCE_PATTERN.test(resource)) {
+  if (resource.length > MAX_RESOURCE_LENGTH || !isWellFormedScope(resource)) {
     return badRequest(
       'malformed-resource',
       `'resource' must be a URI or an application id of at most ${MAX_RESOURCE_LENGTH} ` +

@@ -1,12 +1,10 @@
 import { CredentialUnavailableError, InvalidArgumentError } from '../../errors.js';
 import type { Environment } from './authorityHost.js';
-
-// The characters a tenant id (GUID or domain) may hold; anything else could inject into a URL or CLI.
-const TENANT_PATTERN = /^[0-9a-zA-Z-.]+$/;
+import { isWellFormedTenantId } from './wellFormed.js';
 
 /** Throws `InvalidArgumentError` unless `tenantId` is a well-formed tenant id or domain. */
 export function checkTenantId(tenantId: string): string {
-  if (!TENANT_PATTERN.test(tenantId)) {
+  if (!isWellFormedTenantId(tenantId)) {
     throw new InvalidArgumentError(
       `Invalid tenant id ${JSON.stringify(tenantId)}: a tenant id is a GUID or a domain name made of letters, digits, '-' and '.'. See https://learn.microsoft.com/partner-center/find-ids-and-domain-names`,
     );

@@ -1,14 +1,13 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { checkTenantId } from '../base/tenantId.js';
+import { isWellFormedScope } from '../base/wellFormed.js';
 
-// What the anchor lets through to a developer CLI: no shell metacharacters, quotes or whitespace.
-const SCOPE_PATTERN = /^[0-9a-zA-Z-_.:/]+$/;
 // Subscriptions may be names, so spaces are allowed; the argument never meets a shell.
 const SUBSCRIPTION_PATTERN = /^[0-9a-zA-Z-._ ]+$/;
 
 /** Throws `InvalidArgumentError` unless `scope` is safe to hand to a developer CLI. */
 export function checkCliScope(scope: string): string {
-  if (!SCOPE_PATTERN.test(scope)) {
+  if (!isWellFormedScope(scope)) {
     throw new InvalidArgumentError(
       `Invalid scope ${JSON.stringify(scope)}: a developer CLI scope may only contain letters, digits and '-', '_', '.', ':', '/'.`,
     );
