@@ -30,9 +30,15 @@ export interface CacheLayer {
    * using the same store); rejects with a typed error when it cannot be had in time, so the
    * caller acquires on its own. Only layers shared across processes implement it. A layer that
    * sees the holder's token arrive may resolve early, without the lock, once `accepts` takes it:
-   * the engine's re-read then finds it.
+   * the engine's re-read then finds it. When `signal` aborts (the acquisition was cancelled), a
+   * layer may stop waiting and resolve early, without the lock; a release it resolves to is
+   * always called.
    */
-  lockKey?(key: string, accepts?: (token: CachedToken) => boolean): Promise<() => Promise<void>>;
+  lockKey?(
+    key: string,
+    accepts?: (token: CachedToken) => boolean,
+    signal?: AbortSignal,
+  ): Promise<() => Promise<void>>;
   /** The counts a layer keeps of itself (lookups, lock waits, degraded time), for metrics. */
   readings?(): CacheLayerReading;
   /** Releases files, handles and timers. */

@@ -47,17 +47,21 @@ export class LayeredCache {
    * fleet's Redis lock: a machine sends one waiter to Redis). Resolves to the release of those it
    * got (released in reverse), or undefined when none locks. A lock that cannot be had in time is
    * reported, never thrown: the caller then acquires on its own. `accepts` lets a layer stop
-   * waiting when another holder's token arrives.
+   * waiting when another holder's token arrives. Once `signal` aborts (the acquisition was
+   * cancelled) the layers stop waiting and no further lock is asked for; the caller still gets
+   * the release of those already held, and must call it.
    */
   async lockForAcquisition(
     key: string,
     accepts?: (token: CachedToken) => boolean,
+    signal?: AbortSignal,
   ): Promise<(() => Promise<void>) | undefined> {
     const releases: (() => Promise<void>)[] = [];
     for (const layer of this.layers) {
       if (layer.lockKey === undefined) continue;
+      if (signal?.aborted === true) break;
       try {
-        releases.push(await layer.lockKey(key, accepts));
+        releases.push(await layer.lockKey(key, accepts, signal));
       } catch (error) {
         this.onFailure(layer.name, 'lock', error);
       }

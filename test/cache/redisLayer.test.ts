@@ -163,6 +163,41 @@ describe('RedisLayer: locks', () => {
   });
 });
 
+describe('RedisLayer: a cancelled lock wait', () => {
+  it('stops waiting when its signal aborts, reports no outcome, and never takes the lock', async () => {
+    const events: string[] = [];
+    const layerOf = () => {
+      const layer = new RedisLayer({
+        url: server.url,
+        encryptionKey: key,
+        scheduler: unrefScheduler,
+        lockTtlMs: 3_000,
+        lockWaitMs: 60_000,
+        onEvent: (e) => e.type === 'lock' && events.push(e.outcome),
+      });
+      teardown.defer(() => layer.close());
+      return layer;
+    };
+    const releaseHeld = await layerOf().lockKey('k');
+    const [lock] = await storedKeys('*:lock');
+    const held = await raw.get(lock!);
+    const abort = new AbortController();
+    const waiter = layerOf();
+    const waiting = waiter.lockKey('k', undefined, abort.signal);
+    // Once it listens on the key's channel, it is waiting for the holder.
+    while (((await raw.pubsub('CHANNELS', '*')) as string[]).length === 0)
+      await new Promise((resolve) => setImmediate(resolve));
+    abort.abort();
+    // Long before lockWaitMs: the wait ended with the signal, without the lock.
+    const release = await waiting;
+    expect(await raw.get(lock!)).toBe(held);
+    await releaseHeld();
+    await release();
+    expect(await storedKeys('*:lock')).toEqual([]);
+    expect(events).toEqual(['free']);
+  });
+});
+
 describe('LayeredCache with a machine lock and a fleet lock', () => {
   it("takes every layer's lock in order, releases in reverse, and skips one that fails", async () => {
     const log: string[] = [];

@@ -129,11 +129,12 @@ export class RedisLayer implements CacheLayer {
   /**
    * The key's lock across the fleet: resolves to its release once held, or to a no-op when a
    * token `accepts` takes arrived meanwhile, the wait outlasted `lockWaitMs`, or Redis failed (the
-   * engine then re-reads and acquires on its own). Never rejects.
+   * engine then re-reads and acquires on its own), or once `signal` aborts. Never rejects.
    */
   async lockKey(
     key: string,
     accepts?: (token: CachedToken) => boolean,
+    signal?: AbortSignal,
   ): Promise<() => Promise<void>> {
     await this.client();
     const { lockTtlMs, lockWaitMs } = this.options;
@@ -155,7 +156,10 @@ export class RedisLayer implements CacheLayer {
       },
       this.names.of(key),
       accepts,
+      signal,
     );
+    // A wait its caller gave up on has no outcome to report.
+    if (outcome === 'cancelled') return release;
     const counts = this.locks.get(outcome) ?? { count: 0, waitedMs: 0 };
     counts.count++;
     counts.waitedMs += waitedMs;

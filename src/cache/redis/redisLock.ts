@@ -38,9 +38,12 @@ export interface FleetLockContext {
   warn(message: string): void;
 }
 
-/** How a lock request ended, with the release (a no-op unless this process holds the lock). */
+/**
+ * How a lock request ended, with the release (a no-op unless this process holds the lock).
+ * `cancelled`: the caller gave up waiting (its acquisition was cancelled); it is not reported.
+ */
 export interface FleetLockResult {
-  outcome: CacheLockOutcome;
+  outcome: CacheLockOutcome | 'cancelled';
   waitedMs: number;
   release: () => Promise<void>;
 }
@@ -53,24 +56,29 @@ const noRelease = () => Promise.resolve();
  * token or releases), with a bounded poll behind it (a holder that died publishes nothing: its
  * lock expires and the next poll takes it). Ends early, without the lock, when a token that
  * `accepts` takes appears; after `lockWaitMs`, or when Redis fails, it ends without the lock too,
- * and the caller acquires on its own. Never rejects.
+ * and the caller acquires on its own; when `signal` aborts, it stops waiting (`cancelled`). Never
+ * rejects.
  */
 export async function takeFleetLock(
   ctx: FleetLockContext,
   names: RedisNames,
   accepts?: (token: CachedToken) => boolean,
+  signal?: AbortSignal,
 ): Promise<FleetLockResult> {
   const started = ctx.now();
-  const result = (outcome: CacheLockOutcome, release = noRelease) => ({
+  const result = (outcome: FleetLockResult['outcome'], release = noRelease) => ({
     outcome,
     waitedMs: ctx.now() - started,
     release,
   });
   const owner = randomBytes(16).toString('base64url');
-  const signal = new Wakeup(ctx.scheduler);
+  const wakeup = new Wakeup(ctx.scheduler);
+  const cancel = () => wakeup.wake();
+  signal?.addEventListener('abort', cancel);
   let stop: (() => void) | undefined;
   try {
     for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted === true) return result('cancelled');
       const client = ctx.client();
       if (client === undefined) return result('unavailable');
       // The engine read the cache just before asking: the first attempt goes straight to the lock.
@@ -90,12 +98,13 @@ export async function takeFleetLock(
       const left = started + ctx.lockWaitMs - ctx.now();
       if (left <= 0) return result('timeout');
       // Held by another: listen for its news, then look again at once (it may have just ended).
-      if (stop === undefined) stop = await ctx.channels.listen(names.channel, () => signal.wake());
-      else await signal.wait(Math.min(ctx.pollMs, left));
+      if (stop === undefined) stop = await ctx.channels.listen(names.channel, () => wakeup.wake());
+      else await wakeup.wait(Math.min(ctx.pollMs, left));
     }
   } finally {
+    signal?.removeEventListener('abort', cancel);
     stop?.();
-    signal.cancel();
+    wakeup.cancel();
   }
 }
 

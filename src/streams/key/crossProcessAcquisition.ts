@@ -1,4 +1,4 @@
-import { concatMap, defer, finalize, from, of, switchMap, type Observable } from 'rxjs';
+import { concatMap, defer, finalize, Observable, of, switchMap } from 'rxjs';
 import type { MaybePromise } from '../../cache/cacheLayer.js';
 import type { CacheLookup, LayeredCache } from '../../cache/layeredCache.js';
 import type { TokenRecord } from '../policy/refreshPolicy.js';
@@ -42,18 +42,49 @@ export function acquireAcrossProcesses(
       ),
     );
   const locked = () =>
-    from(cache.lockForAcquisition(keyId, steps.accepts)).pipe(
-      switchMap((lock) => {
-        const release = once(lock);
-        return cached(() => steps.acquire()).pipe(
+    lockOf(cache, keyId, steps.accepts).pipe(
+      switchMap((release) =>
+        cached(() => steps.acquire()).pipe(
           concatMap(async (token) => {
             await steps.pendingWrite();
             await release();
             return token;
           }),
           finalize(() => void release()),
-        );
-      }),
+        ),
+      ),
     );
   return steps.readFirst === true ? cached(locked) : locked();
+}
+
+/**
+ * The key's locks, owned by the subscription: unsubscribing while they are asked for (a claims
+ * token during a refresh, the stream retiring, `close()`) aborts the wait, and a release that
+ * still arrives is called at once, so no lock outlives the acquisition that wanted it.
+ */
+function lockOf(
+  cache: LayeredCache,
+  keyId: string,
+  accepts: (token: TokenRecord) => boolean,
+): Observable<() => Promise<void>> {
+  return new Observable((subscriber) => {
+    const abort = new AbortController();
+    let settled = false;
+    cache.lockForAcquisition(keyId, accepts, abort.signal).then(
+      (lock) => {
+        settled = true;
+        const release = once(lock);
+        if (subscriber.closed) return void release();
+        subscriber.next(release);
+        subscriber.complete();
+      },
+      (error: unknown) => {
+        settled = true;
+        subscriber.error(error);
+      },
+    );
+    return () => {
+      if (!settled) abort.abort();
+    };
+  });
 }
