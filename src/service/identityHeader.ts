@@ -4,7 +4,8 @@
  * constant time. The value never appears in a message, an event or a log.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { InvalidArgumentError } from '../errors.js';
 
 /** Bytes of randomness in a generated secret (hex-encoded: twice as many characters). */
@@ -26,27 +27,38 @@ export function createIdentitySecret(): string {
  * content.
  */
 export async function readIdentitySecretFile(path: string): Promise<string> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new InvalidArgumentError(
-      `--identity-header-file ${path}: cannot be read (${error.code ?? 'error'}).`,
-    );
-  });
-  if (!info.isFile())
-    throw new InvalidArgumentError(`--identity-header-file ${path}: is not a regular file.`);
-  if ((info.mode & 0o077) !== 0) {
-    const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
-    throw new InvalidArgumentError(
-      `--identity-header-file ${path}: mode ${mode} lets other users read or change the secret; ` +
-        `run chmod 600 ${path}.`,
-    );
+  // One open, then checks on what was opened: no window between the check and the read, and a
+  // symbolic link is refused rather than followed.
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
+    (error: NodeJS.ErrnoException) => {
+      const why =
+        error.code === 'ELOOP' ? 'is a symbolic link' : `cannot be read (${error.code ?? 'error'})`;
+      throw new InvalidArgumentError(`--identity-header-file ${path}: ${why}.`);
+    },
+  );
+  let text: string;
+  try {
+    const info = await file.stat();
+    if (!info.isFile())
+      throw new InvalidArgumentError(`--identity-header-file ${path}: is not a regular file.`);
+    if ((info.mode & 0o077) !== 0) {
+      const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
+      throw new InvalidArgumentError(
+        `--identity-header-file ${path}: mode ${mode} lets other users read or change the secret; ` +
+          `run chmod 600 ${path}.`,
+      );
+    }
+    const owner = process.getuid?.();
+    if (owner !== undefined && info.uid !== owner) {
+      throw new InvalidArgumentError(
+        `--identity-header-file ${path}: belongs to another user (uid ${info.uid}).`,
+      );
+    }
+    text = await file.readFile('utf8');
+  } finally {
+    await file.close();
   }
-  const owner = process.getuid?.();
-  if (owner !== undefined && info.uid !== owner) {
-    throw new InvalidArgumentError(
-      `--identity-header-file ${path}: belongs to another user (uid ${info.uid}).`,
-    );
-  }
-  const secret = (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
+  const secret = text.replace(/\r?\n$/, '');
   // Written unquoted into --sidecar-env files and passed through `env $(cat ...)`: no character
   // a shell, systemd or docker env-file would read as anything but itself.
   if (!/^[A-Za-z0-9._~+/=-]+$/.test(secret)) {

@@ -1,4 +1,12 @@
-import { chmodSync, mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -68,6 +76,13 @@ describe('readIdentitySecretFile', () => {
   it('refuses a missing file and a directory', async () => {
     await expect(readIdentitySecretFile(join(dir, 'absent'))).rejects.toThrow(/ENOENT/);
     await expect(readIdentitySecretFile(dir)).rejects.toThrow(/not a regular file/);
+  });
+
+  it('refuses a symbolic link, even to a 0600 file', async () => {
+    const target = file('link-target', 'a-secret-of-enough-length', 0o600);
+    const link = join(dir, 'link');
+    symlinkSync(target, link);
+    await expect(readIdentitySecretFile(link)).rejects.toThrow(/is a symbolic link/);
   });
 });
 
