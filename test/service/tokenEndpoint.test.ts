@@ -31,7 +31,7 @@ afterEach(() => em.faults.clear());
 const teardown = teardownAfterEach();
 
 async function sidecar(
-  options: { allowResources?: string[]; maxResources?: number } = {},
+  options: { allowResources?: string[]; maxResources?: number; tokenTimeoutMs?: number } = {},
 ): Promise<Sidecar> {
   const tokenManager = managers.create();
   const credential = new ClientSecretCredential(em.tenantId, APP.clientId, APP.clientSecret, {
@@ -294,6 +294,17 @@ describe('upstream failures', () => {
     expect(response.text).not.toContain(APP.clientSecret);
     expect(response.text).not.toContain(s.secret);
     expect(String(response.json!.message)).toMatch(/unavailable/i);
+  });
+
+  it('answers 504 when no token comes within its deadline, and the engine carries on', async () => {
+    const s = await sidecar({ tokenTimeoutMs: 300 });
+    em.faults.add({ route: 'token', latencyMs: 3_000, times: 1 });
+    const response = await send(s.port, tokenTarget('https://slow.example.com'), {
+      headers: { 'X-IDENTITY-HEADER': s.secret },
+    });
+    expect(response.status).toBe(504);
+    expect(response.text).not.toMatch(JWT);
+    expect(s.events.at(-1)).toMatchObject({ status: 504 });
   });
 });
 
