@@ -1,3 +1,4 @@
+import { cacheFingerprint } from '../cache/cacheFingerprint.js';
 import type { PersistenceOptions } from '../cache/persistenceOptions.js';
 import { distributedCacheFrom, type DistributedCacheOptions } from '../cache/redis/redisOptions.js';
 import { TokenManager } from './tokenManager.js';
@@ -18,7 +19,7 @@ export interface DefaultTokenManagerOptions {
 
 // The one piece of module state: the engines that credentials share when none is passed, so a
 // service that builds a new credential per request still makes one token request per key; one
-// engine for memory only and one per persistent cache (name and directory) and Redis cache.
+// engine for memory only and one per set of cache settings (see `cacheFingerprint`).
 let shared: TokenManager | undefined;
 const configured = new Map<string, TokenManager>();
 
@@ -43,13 +44,9 @@ export function getDefaultTokenManager(
     shared ??= new TokenManager();
     return shared;
   }
-  const id = JSON.stringify([
-    disk?.name,
-    disk?.directory,
-    redis?.url,
-    redis?.name,
-    redis?.keyPrefix,
-  ]);
+  // Every setting counts, keys included (one-way): a credential with an encryption key never
+  // lands on an engine built for one that allowed unencrypted storage, or other lock timings.
+  const id = cacheFingerprint(disk, redis);
   let manager = configured.get(id);
   if (manager === undefined) {
     manager = new TokenManager({ persistence: disk, distributedCache: redis });

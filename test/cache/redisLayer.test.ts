@@ -384,6 +384,39 @@ describe('distributedCache on credentials', () => {
     ]);
   });
 
+  it('gives options with other keys, storage or timings their own process-wide engine', async () => {
+    const common = { url: server.url, name: 'fingerprinted' };
+    const sealed = { ...common, encryptionKey: key };
+    const engineOf = (distributedCache: DistributedCacheOptions) => {
+      const manager = getDefaultTokenManager(undefined, { distributedCache });
+      teardown.defer(() => manager.close());
+      return manager;
+    };
+    const clear = engineOf({ ...common, unsafeAllowUnencryptedStorage: true, env: {} });
+    const engines = [
+      clear,
+      engineOf(sealed),
+      engineOf({ ...sealed, encryptionKey: randomBytes(32) }),
+      engineOf({ ...sealed, lockTtlMs: 5_000 }),
+      engineOf({ ...sealed, lockWaitMs: 1_000 }),
+      engineOf({ ...sealed, timeoutMs: 2_000 }),
+      engineOf({ ...common, env: { REACTIVE_IDENTITY_CACHE_KEY: key } }),
+    ];
+    expect(new Set(engines).size).toBe(engines.length - 1);
+    // The key given or found in env is the same key: one engine; so are the same settings anew.
+    expect(engines[6]).toBe(engines[1]);
+    const hex = Buffer.from(key, 'base64').toString('hex');
+    expect(engineOf({ ...common, encryptionKey: hex })).toBe(engines[1]);
+    // A credential with a key, after one that stored in clear: its token is encrypted.
+    await new FakeCredential(clear, asyncScheduler, 10, 'in-clear').getToken(SCOPE);
+    await new FakeCredential(engines[1]!, asyncScheduler, 10, 'sealed').getToken(SCOPE);
+    const values = await Promise.all(
+      (await storedKeys('fingerprinted:*:token')).map(async (k) => JSON.parse((await raw.get(k))!)),
+    );
+    expect(values).toHaveLength(2);
+    expect(values.filter((v: { token?: unknown }) => typeof v.token === 'string')).toHaveLength(1);
+  });
+
   it.each([
     ['a URL of another scheme', { url: 'http://127.0.0.1:6379' }, /redis:\/\/ or rediss:\/\//],
     ['a string that is not a URL', { url: 'redis//nowhere' }, /not a URL/],
