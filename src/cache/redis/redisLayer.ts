@@ -11,6 +11,7 @@ import { RedisHealth } from './redisHealth.js';
 import { RedisKeyNames, type RedisNames } from './redisKeys.js';
 import { takeFleetLock } from './redisLock.js';
 import {
+  maxLockHoldMs,
   REDIS_LOCK_POLL_MS,
   resolveRedisOptions,
   type DistributedCacheOptions,
@@ -146,6 +147,7 @@ export class RedisLayer implements CacheLayer {
         now: this.now,
         lockTtlMs,
         lockWaitMs,
+        maxHoldMs: maxLockHoldMs(this.options),
         pollMs: Math.min(REDIS_LOCK_POLL_MS, Math.ceil(lockTtlMs / 4)),
         read: async (names) => {
           const client = this.usable();

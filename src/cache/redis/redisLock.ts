@@ -29,6 +29,8 @@ export interface FleetLockContext {
   now(): number;
   lockTtlMs: number;
   lockWaitMs: number;
+  /** The longest a lock is held: then its holder releases it even if it has not finished. */
+  maxHoldMs: number;
   pollMs: number;
   /** Reads the key's token (undefined on a miss, or when Redis failed). */
   read(names: RedisNames): Promise<CachedToken | undefined>;
@@ -108,14 +110,26 @@ export async function takeFleetLock(
   }
 }
 
-/** Renews a held lock every third of its TTL; the release stops that and frees it (owner only). */
+/**
+ * Renews a held lock every third of its TTL, for at most `maxHoldMs`: a holder that is alive but
+ * stuck then releases it (with a warning), and the others acquire on their own, as they would
+ * after waiting `lockWaitMs`. The release stops the renewals and frees the lock (owner only).
+ */
 function hold(ctx: FleetLockContext, names: RedisNames, owner: string): () => Promise<void> {
   let released = false;
   let renewal: Subscription | undefined;
+  const until = ctx.now() + ctx.maxHoldMs;
   const renew = () => {
+    const delay = Math.min(ctx.lockTtlMs / 3, Math.max(0, until - ctx.now()));
     renewal = ctx.scheduler.schedule(async () => {
       const client = ctx.client();
       if (released || client === undefined) return;
+      if (ctx.now() >= until) {
+        ctx.warn(
+          `Released a key lock held for ${ctx.maxHoldMs} ms by an acquisition that has not ended; other machines may acquire too.`,
+        );
+        return release();
+      }
       const kept = await client
         .eval(RENEW, 1, names.lock, owner, ctx.lockTtlMs)
         .catch(() => undefined);
@@ -125,10 +139,9 @@ function hold(ctx: FleetLockContext, names: RedisNames, owner: string): () => Pr
           'Lost a key lock while holding it (not renewed in time); another machine may acquire too.',
         );
       else renew();
-    }, ctx.lockTtlMs / 3);
+    }, delay);
   };
-  renew();
-  return async () => {
+  const release = async () => {
     if (released) return;
     released = true;
     renewal?.unsubscribe();
@@ -138,6 +151,8 @@ function hold(ctx: FleetLockContext, names: RedisNames, owner: string): () => Pr
       ?.eval(RELEASE, 1, names.lock, owner, names.channel)
       .catch(() => undefined);
   };
+  renew();
+  return release;
 }
 
 /** A wait that a message can cut short; a message that came between waits is not lost. */

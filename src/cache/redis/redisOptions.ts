@@ -45,7 +45,9 @@ export interface DistributedCacheOptions {
   /**
    * TTL of a key's acquisition lock. The holder renews it every third of the TTL until it
    * releases, so it only lapses when the holder dies: then the others take over after at most
-   * this long. Default 10 000; at least 100.
+   * this long. A holder keeps it at most `max(lockWaitMs, lockTtlMs)` (by then a waiter would
+   * have stopped waiting): an acquisition still running then releases it, with a warning, and
+   * the others acquire on their own. Default 10 000; at least 100.
    */
   lockTtlMs?: number;
   /**
@@ -111,6 +113,16 @@ export function resolveRedisOptions(options: DistributedCacheOptions): ResolvedR
     timeoutMs: integer('timeoutMs', options.timeoutMs, DEFAULT_REDIS_TIMEOUT_MS, 1),
     tls: options.tls,
   };
+}
+
+/**
+ * The longest a machine holds a key's lock, `max(lockWaitMs, lockTtlMs)`: a waiter would have
+ * given up by then, so holding longer only makes newcomers wait in vain.
+ */
+export function maxLockHoldMs(
+  options: Pick<ResolvedRedisOptions, 'lockTtlMs' | 'lockWaitMs'>,
+): number {
+  return Math.max(options.lockWaitMs, options.lockTtlMs);
 }
 
 /**
