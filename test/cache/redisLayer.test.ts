@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { asyncScheduler } from 'rxjs';
+import { DEFAULT_LOCK_WAIT_MS } from '../../src/cache/fileLock.js';
 import { LayeredCache } from '../../src/cache/layeredCache.js';
+import { resolveRedisOptions } from '../../src/cache/redis/redisOptions.js';
+import { DEFAULT_TOKEN_TIMEOUT_MS } from '../../src/service/tokenEndpoint.js';
 import {
   ClientSecretCredential,
   type CacheLayer,
+  DEFAULT_REDIS_LOCK_WAIT_MS,
   getDefaultTokenManager,
   RedisLayer,
   TokenManager,
@@ -415,6 +419,14 @@ describe('distributedCache on credentials', () => {
     );
     expect(values).toHaveLength(2);
     expect(values.filter((v: { token?: unknown }) => typeof v.token === 'string')).toHaveLength(1);
+  });
+
+  it("waits for another machine, after the disk lock's wait, well within the sidecar's deadline", () => {
+    const { lockWaitMs } = resolveRedisOptions({ url: 'redis://127.0.0.1', encryptionKey: key });
+    expect(lockWaitMs).toBe(DEFAULT_REDIS_LOCK_WAIT_MS);
+    expect(DEFAULT_LOCK_WAIT_MS + lockWaitMs).toBeLessThanOrEqual(
+      (DEFAULT_TOKEN_TIMEOUT_MS * 2) / 3,
+    );
   });
 
   it.each([

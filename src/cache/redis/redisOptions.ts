@@ -12,8 +12,11 @@ export const REACTIVE_IDENTITY_REDIS_URL = 'REACTIVE_IDENTITY_REDIS_URL';
 
 /** A lock whose holder died frees after at most this long; a live holder renews it. Default 10 s. */
 export const DEFAULT_REDIS_LOCK_TTL_MS = 10_000;
-/** How long a machine waits for another's acquisition before it acquires itself. Default 30 s. */
-export const DEFAULT_REDIS_LOCK_WAIT_MS = 30_000;
+/**
+ * How long a machine waits for another's acquisition before it acquires itself. Default 10 s:
+ * with the disk lock's 30 s before it, well within a caller's deadline (the sidecar's is 60 s).
+ */
+export const DEFAULT_REDIS_LOCK_WAIT_MS = 10_000;
 /** Deadline of each Redis command: a slower answer counts as a miss. Default 1 s. */
 export const DEFAULT_REDIS_TIMEOUT_MS = 1_000;
 /** The bounded poll of a lock's waiters, behind the pub/sub wake-up. */
@@ -52,7 +55,8 @@ export interface DistributedCacheOptions {
   lockTtlMs?: number;
   /**
    * How long a machine waits for another's acquisition of the same key before it acquires on its
-   * own. Default 30 000; 0 never waits.
+   * own. Default 10 000 (a machine may wait up to the disk lock's `lockWaitMs` first: the two
+   * add up, and should stay well below the caller's deadline); 0 never waits.
    */
   lockWaitMs?: number;
   /**
