@@ -7,7 +7,8 @@ const config = JSON.parse(process.env.WORKER_CONFIG ?? '{}');
 const credential = new ClientSecretCredential(config.tenantId, config.clientId, config.secret, {
   authorityHost: config.authorityHost,
   tlsOptions: { ca: config.ca },
-  env: {},
+  // The Redis layer's key comes from the credential's env.
+  env: { REACTIVE_IDENTITY_CACHE_KEY: process.env.REACTIVE_IDENTITY_CACHE_KEY },
   distributedCache: { url: config.redisUrl, timeoutMs: 500 },
 });
 const events = [];

@@ -421,6 +421,31 @@ describe('distributedCache on credentials', () => {
     expect(values.filter((v: { token?: unknown }) => typeof v.token === 'string')).toHaveLength(1);
   });
 
+  it("reads the key from the credential's env, not process.env, when it is given one", async () => {
+    const previous = process.env.REACTIVE_IDENTITY_CACHE_KEY;
+    process.env.REACTIVE_IDENTITY_CACHE_KEY = randomBytes(32).toString('base64');
+    teardown.defer(() => {
+      if (previous === undefined) delete process.env.REACTIVE_IDENTITY_CACHE_KEY;
+      else process.env.REACTIVE_IDENTITY_CACHE_KEY = previous;
+    });
+    const distributedCache = { url: server.url, name: 'env-key' };
+    const byEnv = getDefaultTokenManager(undefined, {
+      distributedCache,
+      env: { REACTIVE_IDENTITY_CACHE_KEY: key },
+    });
+    teardown.defer(() => byEnv.close());
+    await new FakeCredential(byEnv, asyncScheduler, 10, IDENTITY).getToken(SCOPE);
+    // An engine given that key outright reads the token: it was encrypted with it.
+    const reader = engine({ name: 'env-key' });
+    await reader.credential.getToken(SCOPE);
+    expect(reader.credential.requests).toHaveLength(0);
+    expect(ofType(reader.events, 'cache-warning')).toEqual([]);
+    // And an empty env has no key, whatever process.env holds.
+    expect(
+      thrown(() => getDefaultTokenManager(undefined, { distributedCache, env: {} })),
+    ).toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+  });
+
   it("waits for another machine, after the disk lock's wait, well within the sidecar's deadline", () => {
     const { lockWaitMs } = resolveRedisOptions({ url: 'redis://127.0.0.1', encryptionKey: key });
     expect(lockWaitMs).toBe(DEFAULT_REDIS_LOCK_WAIT_MS);

@@ -14,15 +14,17 @@ const CALL_BOUND_MS = 15_000;
 const config = JSON.parse(process.env.WORKER_CONFIG ?? '{}');
 const persistence = { enabled: true };
 const distributedCache = config.redis;
+// The credential reads nothing else of the environment; the Redis layer's key comes from its env.
+const env = { REACTIVE_IDENTITY_CACHE_KEY: process.env.REACTIVE_IDENTITY_CACHE_KEY };
 const credential = new ClientSecretCredential(config.tenantId, config.clientId, config.secret, {
   authorityHost: config.authorityHost,
   tlsOptions: { ca: config.ca },
-  env: {},
+  env,
   tokenCachePersistenceOptions: persistence,
   distributedCache,
 });
 const events = [];
-getDefaultTokenManager(persistence, { distributedCache, env: {} }).events$.subscribe((e) => {
+getDefaultTokenManager(persistence, { distributedCache, env }).events$.subscribe((e) => {
   events.push({ type: e.type, layer: e.layer, outcome: e.outcome, operation: e.operation });
 });
 const watched = new Map();

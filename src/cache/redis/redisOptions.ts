@@ -66,7 +66,7 @@ export interface DistributedCacheOptions {
   timeoutMs?: number;
   /** TLS settings for `rediss://` (for example `{ ca }`), as `tls.connect` takes them. */
   tls?: ConnectionOptions;
-  /** Read for `REACTIVE_IDENTITY_CACHE_KEY`. Default `process.env`. */
+  /** Read for `REACTIVE_IDENTITY_CACHE_KEY`. Default: the credential's `env`, else `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -130,14 +130,15 @@ export function maxLockHoldMs(
 }
 
 /**
- * The distributed cache the process-wide engine uses: the option when given, else one on
- * `REACTIVE_IDENTITY_REDIS_URL` when that is set, else none.
+ * The distributed cache the process-wide engine uses: the option when given (reading `env`, the
+ * credential's, for the key unless it has its own), else one on `REACTIVE_IDENTITY_REDIS_URL`
+ * when that is set, else none.
  */
 export function distributedCacheFrom(
   option: DistributedCacheOptions | undefined,
   env: Readonly<Record<string, string | undefined>>,
 ): DistributedCacheOptions | undefined {
-  if (option !== undefined) return option;
+  if (option !== undefined) return option.env === undefined ? { ...option, env } : option;
   const url = env[REACTIVE_IDENTITY_REDIS_URL]?.trim();
   return url === undefined || url === '' ? undefined : { url, env };
 }
