@@ -51,7 +51,9 @@ interface Engine {
 
 /** An engine with a Redis layer and a scripted credential; every engine has the same identity. */
 function engine(options: Partial<DistributedCacheOptions> = {}, identity = IDENTITY): Engine {
-  const distributedCache = { url: server.url, encryptionKey: key, timeoutMs: 1_000, ...options };
+  // A generous command deadline (a loaded machine stalls event loops), except where a hung Redis
+  // is the point: a spurious timeout would degrade the layer and add an acquisition.
+  const distributedCache = { url: server.url, encryptionKey: key, timeoutMs: 5_000, ...options };
   const manager = teardown.add(new TokenManager({ distributedCache }), (m) => m.close());
   const events: TokenEvent[] = [];
   manager.events$.subscribe((event) => events.push(event));
@@ -144,26 +146,31 @@ describe('RedisLayer: locks', () => {
 
   it("gives up waiting after lockWaitMs, and takes a dead holder's lock after its TTL", async () => {
     const events: string[] = [];
-    const layerOf = (lockWaitMs: number) => {
+    const layerOf = (lockWaitMs: number, lockTtlMs: number) => {
       const layer = new RedisLayer({
         url: server.url,
         encryptionKey: key,
         scheduler: unrefScheduler,
-        lockTtlMs: 400,
+        lockTtlMs,
         lockWaitMs,
         onEvent: (e) => e.type === 'lock' && events.push(e.outcome),
       });
       teardown.defer(() => layer.close());
       return layer;
     };
-    const holder = layerOf(0);
-    await holder.lockKey('k');
-    await layerOf(100).lockKey('k');
+    // A live holder keeps its lock: renewed each second, it survives a stalled event loop.
+    await layerOf(0, 3_000).lockKey('k');
+    await layerOf(100, 3_000).lockKey('k');
     expect(events).toEqual(['free', 'timeout']);
-    // The holder goes away without releasing: its renewals stop and the lock expires.
+    // A holder that goes away without releasing (it would hold for a minute): its renewals stop
+    // and its lock expires. The waiter is connected first, so it asks before the TTL is up.
+    const holder = layerOf(60_000, 1_000);
+    const waiter = layerOf(10_000, 1_000);
+    await Promise.all([holder.get('warm-up'), waiter.get('warm-up')]);
+    await holder.lockKey('dead');
     await holder.close();
-    await layerOf(10_000).lockKey('k');
-    expect(events).toEqual(['free', 'timeout', 'acquired']);
+    await waiter.lockKey('dead');
+    expect(events).toEqual(['free', 'timeout', 'free', 'acquired']);
   });
 });
 

@@ -3,7 +3,8 @@
 // the Redis layer (WORKER_CONFIG), and answers the parent's requests:
 //   { op: 'token', id, scope, at? }  getToken (at the shared start time `at`, ms since the epoch)
 //   { op: 'watch', id, scope }        subscribes token$ and remembers every token it emits
-//   { op: 'watched', id, scope }      the digests token$ emitted so far
+//   { op: 'watched', id, scope }      the digests token$ emitted so far, and each token's
+//                                     remaining life (ms) when it came
 //   { op: 'events', id }              the engine's events so far (type, layer, outcome, operation)
 // and prints nothing. Tokens travel back as a SHA-256 prefix, plus the token itself for the
 // parent's plaintext search of Redis.
@@ -48,15 +49,18 @@ async function token({ scope, at }) {
 const ops = {
   token,
   watch: ({ scope }) => {
-    const seen = [];
+    const seen = { digests: [], lives: [] };
     watched.set(scope, seen);
     credential.token$(scope).subscribe({
-      next: (t) => seen.push(digest(t.token)),
-      error: (error) => seen.push(`error ${error?.code ?? error}`),
+      next: (t) => {
+        seen.digests.push(digest(t.token));
+        seen.lives.push(t.expiresOnTimestamp - Date.now());
+      },
+      error: (error) => seen.digests.push(`error ${error?.code ?? error}`),
     });
     return {};
   },
-  watched: ({ scope }) => ({ digests: watched.get(scope) ?? [] }),
+  watched: ({ scope }) => watched.get(scope) ?? { digests: [], lives: [] },
   events: () => ({ events }),
 };
 
