@@ -486,8 +486,11 @@ describe('distributedCache on credentials', () => {
 
   it('refuses to store tokens unencrypted unless told to, and never repeats the URL', () => {
     const url = 'redis://user:hunter2-secret@127.0.0.1:1';
+    // A layer that is built connects at once (and retries): each one is closed after the test.
     const create = (options: Partial<DistributedCacheOptions>) =>
-      new RedisLayer({ url, env: {}, scheduler: unrefScheduler, ...options });
+      teardown.add(new RedisLayer({ url, env: {}, scheduler: unrefScheduler, ...options }), (l) =>
+        l.close(),
+      );
     expect(thrown(() => create({}))).toMatchObject({
       code: 'ERR_INVALID_ARGUMENT',
       message: expect.stringContaining('REACTIVE_IDENTITY_CACHE_KEY'),
