@@ -88,7 +88,8 @@ export function isCachedToken(value: unknown): value is CachedToken {
   );
 }
 
-function toCachedToken(token: CachedToken): CachedToken {
+/** A copy of a token with exactly the fields of {@link CachedToken}: no stray field is stored. */
+export function toCachedToken(token: CachedToken): CachedToken {
   const copy: CachedToken = {
     token: token.token,
     expiresOnTimestamp: token.expiresOnTimestamp,

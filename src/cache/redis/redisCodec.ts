@@ -1,5 +1,5 @@
 import type { CachedToken } from '../cacheLayer.js';
-import { isCachedToken } from '../diskLayer.js';
+import { isCachedToken, toCachedToken } from '../diskLayer.js';
 import { decrypt, encrypt } from '../encryption.js';
 
 /** A stored value read back: the token, or why it cannot be used (then it is dropped). */
@@ -10,7 +10,7 @@ export type DecodedValue = { token: CachedToken } | { problem: string };
  * token's JSON, its `aad` binding it to its Redis key; without one, the token's JSON.
  */
 export function encodeToken(token: CachedToken, key: Buffer | undefined, aad: string): string {
-  const plaintext = JSON.stringify(pick(token));
+  const plaintext = JSON.stringify(toCachedToken(token));
   return key === undefined ? plaintext : JSON.stringify(encrypt(plaintext, key, aad));
 }
 
@@ -30,17 +30,7 @@ export function decodeToken(text: string, key: Buffer | undefined, aad: string):
   } catch {
     return { problem: 'is not JSON' };
   }
-  return isCachedToken(parsed) ? { token: pick(parsed) } : { problem: 'is not a cached token' };
-}
-
-function pick(token: CachedToken): CachedToken {
-  const copy: CachedToken = {
-    token: token.token,
-    expiresOnTimestamp: token.expiresOnTimestamp,
-    obtainedAt: token.obtainedAt,
-  };
-  if (token.refreshAfterTimestamp !== undefined)
-    copy.refreshAfterTimestamp = token.refreshAfterTimestamp;
-  if (token.tokenType !== undefined) copy.tokenType = token.tokenType;
-  return copy;
+  return isCachedToken(parsed)
+    ? { token: toCachedToken(parsed) }
+    : { problem: 'is not a cached token' };
 }
