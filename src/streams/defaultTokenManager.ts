@@ -40,15 +40,16 @@ export function getDefaultTokenManager(
 ): TokenManager {
   const disk = persistence?.enabled === true ? persistence : undefined;
   const redis = distributedCacheFrom(options.distributedCache, options.env ?? process.env);
+  // A process-wide engine someone closed is replaced: credentials built afterwards must work.
   if (disk === undefined && redis === undefined) {
-    shared ??= new TokenManager();
+    if (shared === undefined || shared.isClosed) shared = new TokenManager();
     return shared;
   }
   // Every setting counts, keys included (one-way): a credential with an encryption key never
   // lands on an engine built for one that allowed unencrypted storage, or other lock timings.
   const id = cacheFingerprint(disk, redis);
   let manager = configured.get(id);
-  if (manager === undefined) {
+  if (manager === undefined || manager.isClosed) {
     manager = new TokenManager({ persistence: disk, distributedCache: redis });
     configured.set(id, manager);
   }

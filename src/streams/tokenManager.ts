@@ -220,6 +220,11 @@ export class TokenManager {
     return [...this.streams.values()].map((stream) => snapshotOf(stream, now));
   }
 
+  /** Whether {@link close} was called: a closed engine serves no token. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Closes every stream and timer and the cache layers. Waiting callers get `ClosedError`. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -2,6 +2,7 @@ import type { AccessToken } from '@azure/core-auth';
 import {
   AuthenticationError,
   ClosedError,
+  getDefaultTokenManager,
   TokenManager,
   type TokenEvent,
 } from '../../src/index.js';
@@ -407,5 +408,18 @@ describe('TokenManager observability', () => {
     expect(snap!.nextRefreshAt).toBe(clock.now() + 55 * MIN);
     sub.unsubscribe();
     await manager.close();
+  });
+});
+
+describe('getDefaultTokenManager', () => {
+  it('replaces a process-wide engine that was closed, so credentials built later still work', async () => {
+    const first = getDefaultTokenManager();
+    expect(getDefaultTokenManager()).toBe(first);
+    await first.close();
+    expect(first.isClosed).toBe(true);
+    const second = getDefaultTokenManager();
+    expect(second).not.toBe(first);
+    expect(second.isClosed).toBe(false);
+    await second.close();
   });
 });
