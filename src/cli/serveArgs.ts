@@ -25,6 +25,8 @@ export interface ServeConfig {
   tenantId?: string;
   scopes: string[];
   allowResources: string[];
+  /** Distinct resources served before new ones get a 429 (default 100). */
+  maxResources?: number;
   sidecarEnvFile?: string;
   identityHeaderFile?: string;
   showIdentityHeader: boolean;
@@ -45,6 +47,7 @@ const OPTIONS = {
   tenant: { type: 'string' },
   scope: { type: 'string', multiple: true },
   'allow-resource': { type: 'string', multiple: true },
+  'max-resources': { type: 'string' },
   'sidecar-env': { type: 'string' },
   'identity-header-file': { type: 'string' },
   'show-identity-header': { type: 'boolean' },
@@ -82,6 +85,7 @@ export function parseServeArgs(args: string[]): ServeConfig {
     tenantId: tenant(values.tenant),
     scopes: (values.scope ?? []).map((s) => checked(s, '--scope')),
     allowResources: (values['allow-resource'] ?? []).map((r) => checked(r, '--allow-resource')),
+    maxResources: wholeNumber(values['max-resources'], '--max-resources'),
     sidecarEnvFile: nonEmpty(values['sidecar-env'], '--sidecar-env'),
     identityHeaderFile: nonEmpty(values['identity-header-file'], '--identity-header-file'),
     showIdentityHeader: values['show-identity-header'] === true,
@@ -89,6 +93,13 @@ export function parseServeArgs(args: string[]): ServeConfig {
     tokenLifetimeSeconds: positiveNumber(values.lifetime, '--lifetime'),
     intervalMs: positiveNumber(values.interval, '--interval'),
   };
+}
+
+function wholeNumber(value: string | undefined, flag: string): number | undefined {
+  const n = positiveNumber(value, flag);
+  if (n !== undefined && !Number.isInteger(n))
+    throw new UsageError(`${flag} must be a whole number, got "${value}".`);
+  return n;
 }
 
 function parseCommandLine(args: string[]) {

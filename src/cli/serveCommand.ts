@@ -65,6 +65,7 @@ export async function runServe(config: ServeConfig, io: ServeIo): Promise<number
       secret,
       scopes: config.scopes,
       allowResources: config.allowResources,
+      maxResources: config.maxResources,
     });
     closers.push(() => service.close());
     const recording = service.view.sidecarEvents$.subscribe((e) => metrics.recordSidecarRequest(e));

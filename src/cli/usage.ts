@@ -15,6 +15,7 @@ export const USAGE = `Usage:
         --tenant <id>               tenant for the credentials that take one
         --scope <scope>             a stream to hold and report in /readyz (repeatable)
         --allow-resource <resource> serve only these resources, 403 for others (repeatable)
+        --max-resources <n>         distinct resources served, 429 for new ones beyond (default 100)
         --sidecar-env <file>        write IDENTITY_ENDPOINT and IDENTITY_HEADER there (mode 0600)
         --identity-header-file <file>  read the secret from this 0600 file (default: random)
         --show-identity-header      print the secret on stdout at start-up

@@ -22,6 +22,7 @@ describe('parseServeArgs', () => {
       tenantId: undefined,
       scopes: [],
       allowResources: [],
+      maxResources: undefined,
       sidecarEnvFile: undefined,
       identityHeaderFile: undefined,
       showIdentityHeader: false,
@@ -46,6 +47,8 @@ describe('parseServeArgs', () => {
       'http://127.0.0.1:4318/v1/metrics',
       '--host',
       'localhost',
+      '--max-resources',
+      '12',
     ]);
     expect(config).toMatchObject({
       port: 0,
@@ -54,6 +57,7 @@ describe('parseServeArgs', () => {
       allowResources: ['https://vault.azure.net'],
       credential: 'managed-identity',
       otlpUrl: 'http://127.0.0.1:4318/v1/metrics',
+      maxResources: 12,
     });
   });
 
@@ -75,6 +79,8 @@ describe('parseServeArgs', () => {
     [['--scope', 'https://x/.default y'], /--scope must be a URI/],
     [['--otlp-url', 'ftp://x'], /--otlp-url must be an http\(s\) URL/],
     [['--lifetime', '0'], /--lifetime must be a positive number/],
+    [['--max-resources', '0'], /--max-resources must be a positive number/],
+    [['--max-resources', '2.5'], /--max-resources must be a whole number/],
     [['--env-file', 'x'], /Unknown option '--env-file'/],
     [['extra'], /positional/],
   ])('refuses %j with a usage error (exit code 2)', (args, message) => {
