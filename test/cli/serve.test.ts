@@ -1,12 +1,4 @@
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -17,6 +9,7 @@ import { duration, renderStatusTable } from '../../src/cli/statusTable.js';
 import { createServer } from 'node:net';
 import { freePort } from '../support/freePort.js';
 import { until } from '../support/until.js';
+import { readSidecarEnv } from './sidecarEnvFile.js';
 import { send } from '../service/sidecarHarness.js';
 
 let dir: string;
@@ -56,12 +49,7 @@ describe('runServe on the embedded emulator', () => {
       await until(() => url !== '' || settled, 'the server to listen');
       if (url === '') await running;
       const port = Number(new URL(url).port);
-      const env = Object.fromEntries(
-        readFileSync(envFile, 'utf8')
-          .trim()
-          .split('\n')
-          .map((line) => line.split('=', 2) as [string, string]),
-      );
+      const env = readSidecarEnv(envFile);
       expect(env.IDENTITY_ENDPOINT).toBe(`http://127.0.0.1:${port}/msi/token`);
       expect(statSync(envFile).mode & 0o777).toBe(0o600);
       const token = await send(

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
 import { ChildProcesses, ROOT, ensureBuilt } from '../support/childProcesses.js';
 import { until } from '../support/until.js';
+import { readSidecarEnv } from './sidecarEnvFile.js';
 import { send } from '../service/sidecarHarness.js';
 
 const MAIN = join(ROOT, 'dist', 'esm', 'cli', 'main.js');
@@ -68,12 +69,7 @@ describe('reactive-identity serve (the built binary)', () => {
     const url = /Dashboard +(http:\/\/127\.0\.0\.1:\d+)\//.exec(serve.stdout())![1]!;
     const port = Number(new URL(url).port);
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
-    const vars = Object.fromEntries(
-      readFileSync(envFile, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => line.split('=', 2) as [string, string]),
-    );
+    const vars = readSidecarEnv(envFile);
     expect(Object.keys(vars)).toEqual(['IDENTITY_ENDPOINT', 'IDENTITY_HEADER']);
     expect(vars.IDENTITY_ENDPOINT).toBe(`${url}/msi/token`);
     const answer = await send(

@@ -1,5 +1,4 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { ClientSecretCredential, MetricNames, TokenManager } from '../../src/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import {
@@ -7,11 +6,11 @@ import {
   SidecarMetricNames,
   type ServiceMetrics,
 } from '../../src/service/metrics/index.js';
-import type { ServiceRoute } from '../../src/service/serviceContract.js';
 import { thrown } from '../support/failures.js';
 import { teardownAfterEach } from '../support/teardown.js';
 import { until } from '../support/until.js';
 import { VirtualClock } from '../support/virtualClock.js';
+import { serveRoutes } from './dashboardSse.js';
 import { parsePrometheusText, samplesOf, type Family } from './metricsText.js';
 
 const CLIENT_ID = '5a1d0c3e-0000-4000-8000-0000000000d1';
@@ -27,20 +26,6 @@ beforeAll(async () => {
 });
 afterAll(() => em.stop());
 afterEach(() => em.faults.clear());
-
-/** A loopback server that mounts `routes` in order and answers 404 when none claims a request. */
-async function serve(...routes: ServiceRoute[]): Promise<string> {
-  const server: Server = createServer((request, response) => {
-    void (async () => {
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      for (const route of routes) if (await route(request, response, url)) return;
-      response.writeHead(404).end();
-    })();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  teardown.add(server, (s) => new Promise((resolve) => s.close(resolve)));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 interface Answer {
   status: number;
@@ -102,7 +87,7 @@ const CREDENTIAL = { azure_identity_credential: 'ClientSecretCredential' };
 describe('createServiceMetrics', () => {
   it('serves the engine series as strict Prometheus text, with sane values', async () => {
     const service = metrics();
-    const url = await serve(service.route);
+    const url = await serveRoutes(teardown, service.route);
     const { clock, credential, credentialWith } = engine(service);
     const tokens = [await credential.getToken(STORAGE), await credential.getToken(VAULT)];
     for (let i = 0; i < 3; i++) await credential.getToken(STORAGE);
@@ -170,7 +155,7 @@ describe('createServiceMetrics', () => {
 
   it('counts sidecar requests by status and reason, with bounded labels', async () => {
     const service = metrics();
-    const url = await serve(service.route);
+    const url = await serveRoutes(teardown, service.route);
     const event = { type: 'sidecar-request' as const, at: 0, client: '127.0.0.1:50000' };
     const resource = 'https://storage.azure.com';
     for (let i = 0; i < 3; i++)
@@ -208,7 +193,7 @@ describe('createServiceMetrics', () => {
 
   it('answers only GET and HEAD on /metrics and leaves every other path to other routes', async () => {
     const service = metrics();
-    const url = await serve(service.route);
+    const url = await serveRoutes(teardown, service.route);
     expect((await get(`${url}/`)).status).toBe(404);
     expect((await get(`${url}/metrics/x`)).status).toBe(404);
     const post = await get(`${url}/metrics`, 'POST');
@@ -223,7 +208,7 @@ describe('createServiceMetrics', () => {
 
   it('also pushes every series to an OTLP/HTTP collector when asked', async () => {
     const bodies: string[] = [];
-    const collector = await serve((request, response, url) => {
+    const collector = await serveRoutes(teardown, (request, response, url) => {
       if (request.method !== 'POST' || url.pathname !== '/v1/metrics') return false;
       let body = '';
       request.setEncoding('utf8');
