@@ -13,7 +13,10 @@ export interface TokenCachePersistenceOptions extends PersistenceOptions {
 export interface DefaultTokenManagerOptions {
   /** The Redis layer. Default: one on `REACTIVE_IDENTITY_REDIS_URL` when that is set, else none. */
   distributedCache?: DistributedCacheOptions;
-  /** Read for `REACTIVE_IDENTITY_REDIS_URL` (and the Redis layer's key). Default `process.env`. */
+  /**
+   * Read for `REACTIVE_IDENTITY_REDIS_URL`, the Redis layer's key, and the disk layer's key and
+   * default directory (unless `persistence.env` says otherwise). Default `process.env`.
+   */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -38,7 +41,11 @@ export function getDefaultTokenManager(
   persistence?: TokenCachePersistenceOptions,
   options: DefaultTokenManagerOptions = {},
 ): TokenManager {
-  const disk = persistence?.enabled === true ? persistence : undefined;
+  // The disk layer reads its key and default directory from the credential's env, as Redis does.
+  const disk =
+    persistence?.enabled === true
+      ? { ...persistence, env: persistence.env ?? options.env }
+      : undefined;
   const redis = distributedCacheFrom(options.distributedCache, options.env ?? process.env);
   // A process-wide engine someone closed is replaced: credentials built afterwards must work.
   if (disk === undefined && redis === undefined) {

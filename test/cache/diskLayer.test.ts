@@ -1,10 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { asyncScheduler } from 'rxjs';
 import { DiskLayer, type DiskLayerOptions } from '../../src/cache/diskLayer.js';
 import { DiskMsalCacheStore } from '../../src/cache/diskMsalCacheStore.js';
 import { LayeredCache } from '../../src/cache/layeredCache.js';
 import { MemoryLayer } from '../../src/cache/memoryLayer.js';
 import { isInvalidArgumentError } from '../../src/errors.js';
+import { getDefaultTokenManager, TokenManager } from '../../src/index.js';
+import { FakeCredential } from '../support/fakeCredential.js';
 import { thrown } from '../support/failures.js';
 import { HOUR, T0, token } from '../support/cachedTokens.js';
 import { modeOf, namesIn, newKey, readAllFiles, useTempDir } from './diskHelpers.js';
@@ -223,5 +226,41 @@ describe('DiskLayer', () => {
     await layer.close();
     await writing;
     await expect(layer.get('k')).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+  });
+});
+
+describe('the process-wide engine with tokenCachePersistenceOptions', () => {
+  const SCOPE = 'https://vault.azure.net/.default';
+  const closing: TokenManager[] = [];
+  afterEach(async () => {
+    await Promise.all(closing.splice(0).map((manager) => manager.close()));
+  });
+
+  it("reads the disk layer's key from the credential's env, not process.env", async () => {
+    const previous = process.env.REACTIVE_IDENTITY_CACHE_KEY;
+    process.env.REACTIVE_IDENTITY_CACHE_KEY = newKey().toString('base64');
+    try {
+      const key = newKey();
+      const persistence = { enabled: true, directory: dir.path };
+      const env = { REACTIVE_IDENTITY_CACHE_KEY: key.toString('hex') };
+      const shared = getDefaultTokenManager(persistence, { env });
+      closing.push(shared);
+      await new FakeCredential(shared, asyncScheduler, 1, 'env-key').getToken(SCOPE);
+      // An engine given that key outright answers from the file: it was encrypted with it.
+      const reader = new TokenManager({
+        persistence: { directory: dir.path, encryptionKey: key, env: {} },
+      });
+      closing.push(reader);
+      const credential = new FakeCredential(reader, asyncScheduler, 1, 'env-key');
+      await credential.getToken(SCOPE);
+      expect(credential.requests).toHaveLength(0);
+      // And an env without a key has none, whatever process.env holds.
+      expect(thrown(() => getDefaultTokenManager(persistence, { env: {} }))).toMatchObject({
+        code: 'ERR_INVALID_ARGUMENT',
+      });
+    } finally {
+      if (previous === undefined) delete process.env.REACTIVE_IDENTITY_CACHE_KEY;
+      else process.env.REACTIVE_IDENTITY_CACHE_KEY = previous;
+    }
   });
 });
