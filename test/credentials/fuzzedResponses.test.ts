@@ -50,6 +50,7 @@ import {
   problemWith,
   type Expectation,
   type Outcome,
+  type TokenCheck,
 } from '../support/fuzzOracle.js';
 import { FuzzServer } from '../support/fuzzServer.js';
 import { TokenManagers } from '../support/tokenManagers.js';
@@ -113,7 +114,11 @@ function verify(problems: (string | undefined)[], cases: FuzzCase[]): void {
 }
 
 /** A token endpoint body as it reaches MSAL: a non-empty access token, a usable lifetime. */
-function tokenBodyProblem(value: unknown, expected: Expectation): string | undefined {
+function tokenBodyProblem(
+  value: unknown,
+  expected: Expectation,
+  receivedAt: number,
+): string | undefined {
   const body = (value as { body?: Record<string, unknown> }).body ?? value;
   const {
     access_token: token,
@@ -124,7 +129,7 @@ function tokenBodyProblem(value: unknown, expected: Expectation): string | undef
   if (
     typeof expiresIn !== 'number' ||
     !(expiresIn > 0) ||
-    Date.now() + expiresIn * 1000 > MAX_DATE_MS
+    receivedAt + expiresIn * 1000 > MAX_DATE_MS
   )
     return `expires_in ${String(expiresIn)} reached MSAL`;
   if (refreshIn !== undefined && !(typeof refreshIn === 'number' && refreshIn > 0))
@@ -137,8 +142,9 @@ function tokenBodyProblem(value: unknown, expected: Expectation): string | undef
   return undefined;
 }
 
-const tokenProblem = (value: unknown, expected: Expectation) =>
-  accessTokenProblem(value, expected, Date.now());
+/** A token as of the instant it arrived (not the end of its batch, which may be seconds later). */
+const tokenProblem: TokenCheck = (value, expected, receivedAt) =>
+  accessTokenProblem(value, expected, receivedAt);
 
 /** The form MSAL posts for client credentials, with the case's secret and assertion. */
 function tokenRequestBody(fuzz: FuzzCase): string {
@@ -158,7 +164,7 @@ const decoded = (response: FuzzResponse) => bodyBytes(response).toString('utf8')
 /** A parser's outcome: what it returned or threw. */
 function outcomeOf(run: () => unknown): Outcome {
   try {
-    return { ok: true, value: run() };
+    return { ok: true, value: run(), receivedAt: Date.now() };
   } catch (error) {
     return { ok: false, error };
   }
@@ -269,7 +275,7 @@ interface Layer {
   sent: readonly (keyof RequestSecrets)[];
   run: (fuzz: FuzzCase) => Promise<Outcome>;
   expect: (response: FuzzResponse) => Expectation;
-  check: (value: unknown, expected: Expectation) => string | undefined;
+  check: TokenCheck;
 }
 
 /**
@@ -320,6 +326,39 @@ describe('MsalNetworkClient against a loopback token endpoint', () => {
 
   it('ends trickled, stalled and silent answers at the deadline with a NetworkError', async () => {
     await fuzz(NETWORK_CLIENT, 1, BATCH, { slow: true });
+  });
+});
+
+describe('a token is judged as of its arrival', () => {
+  // A batch is verified once its slowest case ends: on a loaded machine that can be seconds after
+  // a case got a token with `expires_in` of 1 to 5 s, which was valid when it came.
+  const text = '{"access_token":"At~short-lived-token","expires_in":1}';
+  const response: FuzzResponse = {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: {
+      text,
+      verdict: 'token',
+      msalVerdict: 'token',
+      secrets: ['At~short-lived-token'],
+      token: { value: 'At~short-lived-token', lifetimeS: 1 },
+    },
+    delivery: { kind: 'whole' },
+  };
+  const expected = MI_HTTP.expect(response);
+
+  it('a 1 s token that arrived 3 s before its batch ended passes', () => {
+    const receivedAt = Date.now() - 3_000;
+    const value = parseMiResponse({ status: 200, headers: {}, text }, receivedAt, 'MI');
+    const outcome: Outcome = { ok: true, value, receivedAt };
+    expect(problemWith(outcome, expected, [], MI_HTTP.check)).toBeUndefined();
+  });
+
+  it('a token that had expired when it arrived still fails', () => {
+    const receivedAt = Date.now() - 3_000;
+    const value = { token: 'At~short-lived-token', expiresOnTimestamp: receivedAt - 1 };
+    const outcome: Outcome = { ok: true, value, receivedAt };
+    expect(problemWith(outcome, expected, [], MI_HTTP.check)).toMatch(/^a token expiring at/);
   });
 });
 

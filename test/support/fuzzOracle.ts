@@ -27,9 +27,22 @@ export type Expectation =
   | { kind: 'token-or-error' }
   | { kind: 'error'; code: IdentityErrorCode; statusCode?: number; transient?: boolean };
 
-/** The outcome of one case. */
+/**
+ * The outcome of one case. A result carries `receivedAt`, the wall-clock instant it arrived: a
+ * token is judged as of then, not as of the end of its batch (on a loaded machine a batch can
+ * outlast a token of a few seconds that was valid when it came).
+ */
 export type Outcome =
-  { ok: true; value: unknown } | { ok: false; error: unknown } | { ok: false; hang: string };
+  | { ok: true; value: unknown; receivedAt: number }
+  | { ok: false; error: unknown }
+  | { ok: false; hang: string };
+
+/** What a token check is given: the result, the expectation, and when the result arrived. */
+export type TokenCheck = (
+  value: unknown,
+  expected: Expectation,
+  receivedAt: number,
+) => string | undefined;
 
 /** The expectation at the HTTP layer: the delivery, then the status, then the body decide. */
 export const expectAtTransport =
@@ -89,12 +102,12 @@ export function problemWith(
   outcome: Outcome,
   expected: Expectation,
   secrets: readonly string[],
-  checkToken: (value: unknown, expected: Expectation) => string | undefined,
+  checkToken: TokenCheck,
 ): string | undefined {
   if ('hang' in outcome) return `no outcome: ${outcome.hang}`;
   if (outcome.ok) {
     if (expected.kind === 'error') return `a result where ${expected.code} was expected`;
-    return checkToken(outcome.value, expected);
+    return checkToken(outcome.value, expected, outcome.receivedAt);
   }
   const { error } = outcome;
   if (!(error instanceof IdentityError))
@@ -163,7 +176,7 @@ export async function bounded<T>(promise: Promise<T>, ms: number, what: string):
   try {
     return await Promise.race([
       promise.then(
-        (value): Outcome => ({ ok: true, value }),
+        (value): Outcome => ({ ok: true, value, receivedAt: Date.now() }),
         (error: unknown): Outcome => ({ ok: false, error }),
       ),
       hang,
@@ -207,7 +220,7 @@ export async function driven<T>(
 ): Promise<Outcome> {
   let outcome: Outcome | undefined;
   void promise.then(
-    (value) => (outcome = { ok: true, value }),
+    (value) => (outcome = { ok: true, value, receivedAt: Date.now() }),
     (error: unknown) => (outcome = { ok: false, error }),
   );
   const started = Date.now();
