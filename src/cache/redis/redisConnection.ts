@@ -80,6 +80,10 @@ export class RedisConnection {
     const client = this.client ?? (await this.starting?.catch(() => undefined));
     if (client === undefined) return;
     client.removeAllListeners('end');
+    // Ending a TLS socket mid-handshake can draw an alert from the server after the socket has
+    // already failed (an untrusted certificate, say): a second 'error' on that socket, and ioredis
+    // listens for one only. Unheard, it would crash the process; the socket is being let go.
+    client.stream?.on('error', () => undefined);
     await client.quit().catch(() => client.disconnect());
   }
 
