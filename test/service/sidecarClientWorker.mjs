@@ -2,7 +2,8 @@
 // identity credential of @azure/identity 4.13 ("anchor") or of this package's build ("ours"),
 // configured by nothing but IDENTITY_ENDPOINT and IDENTITY_HEADER. It prints "ready" once loaded
 // and constructed, waits for a line on stdin, asks for one token, and prints one JSON line:
-// { token, expiresOnTimestamp, egress } or { error, message, egress }. Every socket it opens that
+// { token, expiresOnTimestamp, askedAt, answeredAt, egress } or { error, message, egress }
+// (askedAt and answeredAt: epoch ms around the getToken call). Every socket it opens that
 // does not end on loopback is listed in egress.
 // argv: <anchor|ours> <scope> [clientId]
 import { subscribe } from 'node:diagnostics_channel';
@@ -32,9 +33,12 @@ process.once('beforeExit', () => {
   );
 });
 try {
+  const askedAt = Date.now();
   const token = await credential.getToken(scope);
+  const answeredAt = Date.now();
+  const { expiresOnTimestamp } = token;
   process.stdout.write(
-    `${JSON.stringify({ token: token.token, expiresOnTimestamp: token.expiresOnTimestamp, egress })}\n`,
+    `${JSON.stringify({ token: token.token, expiresOnTimestamp, askedAt, answeredAt, egress })}\n`,
   );
   process.exit(0);
 } catch (error) {
