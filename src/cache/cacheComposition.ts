@@ -46,7 +46,10 @@ export function composeCaches(options: CacheCompositionOptions): ComposedCaches 
     onEvent({ type: 'degraded', layer: 'disk', operation: 'warning', message });
   const layers: CacheLayer[] = options.cacheLayers ?? [
     new MemoryLayer({ now }),
-    ...(persistence === undefined ? [] : [new DiskLayer({ onWarning: warn, ...persistence, now })]),
+    // The engine holds the process for its waiting callers: its lock waits need not.
+    ...(persistence === undefined
+      ? []
+      : [new DiskLayer({ onWarning: warn, ...persistence, now, holdProcessWhileLocked: false })]),
     ...(distributedCache === undefined
       ? []
       : [new RedisLayer({ ...distributedCache, now, scheduler, random, onEvent })]),

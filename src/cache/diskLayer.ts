@@ -6,6 +6,12 @@ import { createStore, DEFAULT_CACHE_NAME, type PersistenceOptions } from './pers
 export interface DiskLayerOptions extends PersistenceOptions {
   /** The clock (ms) that decides expiry; the engine passes its scheduler's. */
   now: () => number;
+  /**
+   * Whether a wait for another process's key lock keeps Node alive. Default true. The engine
+   * passes false: it holds the process for its waiting callers, and a background refresh waiting
+   * on the lock must not.
+   */
+  holdProcessWhileLocked?: boolean;
 }
 
 /**
@@ -25,9 +31,11 @@ export class DiskLayer implements CacheLayer {
   /** The file store underneath (for its `path`). */
   readonly store: LockedFileStore;
   private readonly now: () => number;
+  private readonly holdProcess: boolean;
 
   constructor(options: DiskLayerOptions) {
     this.now = options.now;
+    this.holdProcess = options.holdProcessWhileLocked ?? true;
     this.store = createStore(
       options,
       options.name ?? DEFAULT_CACHE_NAME,
@@ -57,10 +65,17 @@ export class DiskLayer implements CacheLayer {
 
   /**
    * Cross-process single flight: hold while acquiring; the engine re-reads after taking it.
-   * Rejects with `CacheLockTimeoutError` after `lockWaitMs`.
+   * Rejects with `CacheLockTimeoutError` after `lockWaitMs`; stops waiting (without the lock)
+   * once `signal` fires.
    */
-  lockKey(key: string): Promise<() => Promise<void>> {
-    return this.store.lockKey(key);
+  lockKey(
+    key: string,
+    accepts?: (token: CachedToken) => boolean,
+    signal?: AbortSignal,
+  ): Promise<() => Promise<void>> {
+    // Not polled: a holder writes its token and releases at once, so the lock comes as soon.
+    void accepts;
+    return this.store.lockKey(key, { signal, holdProcess: this.holdProcess });
   }
 
   /** Waits for reads and writes in flight; the layer cannot be used afterwards. */

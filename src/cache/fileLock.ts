@@ -1,5 +1,5 @@
 import type Lockfile from 'proper-lockfile';
-import { CacheLockTimeoutError, describeError } from '../errors.js';
+import { AbortError, CacheLockTimeoutError, describeError } from '../errors.js';
 
 /**
  * A lock older than this (by its mtime, which the holder refreshes every `lockStaleMs / 2`) is
@@ -27,6 +27,17 @@ export interface FileLockOptions {
    * process may have broken it), or it could not be removed (others break it once stale).
    */
   onWarning: (message: string) => void;
+  /**
+   * Stops the wait: the lock is not taken and the call rejects with `AbortError`. A lock already
+   * taken when it fires is still handed over (and must be released).
+   */
+  signal?: AbortSignal;
+  /**
+   * Whether the waits between attempts keep Node alive. Default true: a write in flight must land
+   * before the process exits. An acquisition's key lock passes false: its caller's own wait holds
+   * the process, and a background refresh must not.
+   */
+  holdProcess?: boolean;
 }
 
 /** A lock this process holds. */
@@ -54,12 +65,11 @@ export interface HeldLock {
 export async function acquireFileLock(target: string, options: FileLockOptions): Promise<HeldLock> {
   const state = { compromised: false, released: false };
   const lockfile = await loadLockfile();
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(target, {
+  const attempt = () =>
+    lockfile.lock(target, {
       realpath: false,
       stale: Math.max(options.lockStaleMs, MIN_LOCK_STALE_MS),
-      retries: retryOptions(options.lockWaitMs),
+      retries: 0,
       onCompromised: () => {
         state.compromised = true;
         options.onWarning(
@@ -68,9 +78,7 @@ export async function acquireFileLock(target: string, options: FileLockOptions):
         );
       },
     });
-  } catch (error) {
-    throw toLockError(error, target, options.lockWaitMs);
-  }
+  const release = await retryWhileLocked(attempt, target, options);
   return {
     get compromised() {
       return state.compromised;
@@ -118,25 +126,49 @@ async function loadLockfile(): Promise<typeof Lockfile> {
   return (await import('proper-lockfile')).default;
 }
 
-function retryOptions(lockWaitMs: number) {
-  if (lockWaitMs <= 0) return 0;
-  return {
-    retries: Math.ceil(lockWaitMs / RETRY_MAX_MS) + 8,
-    factor: 2,
-    minTimeout: RETRY_MIN_MS,
-    maxTimeout: RETRY_MAX_MS,
-    randomize: true,
-    maxRetryTime: lockWaitMs,
-  };
+/**
+ * Tries `attempt` until it gets the lock: while another process holds it (ELOCKED), again after a
+ * randomised exponential backoff, for up to `lockWaitMs`, then {@link CacheLockTimeoutError};
+ * any other error at once; {@link AbortError} once `signal` fires.
+ */
+async function retryWhileLocked<T>(
+  attempt: () => Promise<T>,
+  target: string,
+  options: FileLockOptions,
+): Promise<T> {
+  const deadline = Date.now() + Math.max(0, options.lockWaitMs);
+  for (let failures = 0; ; failures++) {
+    if (options.signal?.aborted === true) throw aborted(target);
+    try {
+      return await attempt();
+    } catch (error) {
+      if ((error as { code?: unknown } | undefined)?.code !== 'ELOCKED') throw error;
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new CacheLockTimeoutError(
+          `The lock of ${target} was held by another process for more than ${options.lockWaitMs} ms.`,
+          { cause: error },
+        );
+      const backoff = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** failures * (1 + Math.random()));
+      await pause(Math.min(left, backoff), options);
+    }
+  }
 }
 
-function toLockError(error: unknown, target: string, lockWaitMs: number): unknown {
-  // proper-lockfile rejects with its retries' most frequent error: ELOCKED, or retry's own
-  // timeout error when as many attempts failed otherwise.
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (code !== 'ELOCKED' && message !== 'RetryOperation timeout occurred') return error;
-  return new CacheLockTimeoutError(
-    `The lock of ${target} was held by another process for more than ${lockWaitMs} ms.`,
-    { cause: error },
-  );
+/** Waits `ms` (on a timer that holds Node only with `holdProcess`), or until `signal` fires. */
+function pause(ms: number, options: FileLockOptions): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (options.holdProcess === false) timer.unref();
+    options.signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function aborted(target: string): AbortError {
+  return new AbortError(`Stopped waiting for the lock of ${target}: the wait was cancelled.`);
 }

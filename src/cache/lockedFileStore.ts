@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { ClosedError, InvalidArgumentError } from '../errors.js';
+import { AbortError, ClosedError, InvalidArgumentError } from '../errors.js';
 import { removeTemporaryFiles, writeFileAtomic } from './atomicWrite.js';
 import { ensurePrivateDirectory } from './cacheDirectory.js';
 import { CacheLockCompromisedError, describeError } from '../errors.js';
@@ -137,17 +137,29 @@ export class LockedFileStore {
   /**
    * Takes the cross-process lock of one key (separate from the file's lock, so the holder can
    * still update the store) and resolves to its release, which never rejects. A lock of a process
-   * killed while holding it is broken after `lockStaleMs`.
+   * killed while holding it is broken after `lockStaleMs`. Once `signal` fires the wait stops and
+   * resolves to a release that does nothing, without the lock. With `holdProcess: false` the wait
+   * does not keep Node alive (for an owner that holds the process for its own waiting callers).
    */
-  lockKey(key: string): Promise<() => Promise<void>> {
+  lockKey(
+    key: string,
+    wait: { signal?: AbortSignal; holdProcess?: boolean } = {},
+  ): Promise<() => Promise<void>> {
+    const { signal, holdProcess } = wait;
     return this.track(async () => {
       await this.ensureDirectory();
       const digest = createHash('sha256').update(`${this.name}\0${key}`).digest('hex');
-      const lock = await acquireFileLock(
-        join(this.directory, LOCKS_FOLDER, digest),
-        this.lockOptions,
-      );
-      return () => lock.release();
+      try {
+        const lock = await acquireFileLock(join(this.directory, LOCKS_FOLDER, digest), {
+          ...this.lockOptions,
+          signal,
+          holdProcess,
+        });
+        return () => lock.release();
+      } catch (error) {
+        if (signal?.aborted === true && error instanceof AbortError) return () => Promise.resolve();
+        throw error;
+      }
     });
   }
 

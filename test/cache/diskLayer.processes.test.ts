@@ -172,6 +172,26 @@ describe('DiskLayer across processes', () => {
     await release();
   }, 30_000);
 
+  it('keeps a process alive while it waits for a key lock, unless told that its owner does', async () => {
+    const holder = startWorker('hold', { key: 'k', lockStaleMs: MIN_STALE_MS });
+    await holder.waitForLine((line) => line === 'locked');
+    // The engine's layer: its callers' waits hold the process, so its own lock wait does not.
+    const unheld = startWorker('wait', {
+      key: 'k',
+      lockWaitMs: 600_000,
+      holdProcessWhileLocked: false,
+    });
+    expect(await unheld.exited).toBe(0);
+    expect(unheld.lines).toEqual(['waiting']);
+    // A layer used on its own: the wait keeps the process until it has the lock.
+    const held = startWorker('wait', { key: 'k', lockWaitMs: 600_000, lockStaleMs: MIN_STALE_MS });
+    await held.waitForLine((line) => line === 'waiting');
+    process.kill(holder.child.pid as number, 'SIGKILL');
+    await holder.exited;
+    expect(await held.exited).toBe(0);
+    expect(held.lines).toEqual(['waiting', 'locked', 'done']);
+  }, 60_000);
+
   it('never lets two live processes hold one key lock at once', async () => {
     const log = join(dir, 'contention.log');
     const rounds = 40;

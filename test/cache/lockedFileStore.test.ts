@@ -261,6 +261,33 @@ describe('LockedFileStore', () => {
       });
       await again();
     });
+
+    it('stops waiting once the signal fires, without the lock, and lets close() finish', async () => {
+      const holder = storeOf().store;
+      const waiter = storeOf({ lockWaitMs: 600_000 }).store;
+      const release = await holder.lockKey('k');
+      const abort = new AbortController();
+      const waiting = waiter.lockKey('k', { signal: abort.signal });
+      abort.abort();
+      const noLock = await waiting;
+      await noLock();
+      // The holder still has it: the waiter took nothing, and its release freed nothing.
+      await expect(storeOf({ lockWaitMs: 0 }).store.lockKey('k')).rejects.toMatchObject({
+        code: 'ERR_CACHE_LOCK_TIMEOUT',
+      });
+      await waiter.close();
+      await release();
+    });
+
+    it('asks for nothing when the signal has already fired', async () => {
+      const { store } = storeOf();
+      const abort = new AbortController();
+      abort.abort();
+      await (
+        await store.lockKey('k', { signal: abort.signal })
+      )();
+      expect(await namesIn(join(dir.path, 'locks'))).toEqual([]);
+    });
   });
 
   describe('close', () => {

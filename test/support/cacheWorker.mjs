@@ -3,6 +3,8 @@
 //
 //   node cacheWorker.mjs write   '{"directory":…,"id":0,"count":500}'  prints `committed <i>` after each write
 //   node cacheWorker.mjs hold    '{"directory":…,"key":"k"}'           prints `locked`, then waits to be killed
+//   node cacheWorker.mjs wait    '{"directory":…,"key":"k","holdProcessWhileLocked":false}'
+//        prints `waiting` while it waits for the key's lock, and `locked` once it has it
 //   node cacheWorker.mjs contend '{"directory":…,"key":"k","rounds":30,"log":…}'
 //        appends `<pid> enter|exit <ns>` lines around each time it holds the key's lock
 import { appendFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ const layer = new DiskLayer({
   now: () => Date.now(),
   lockStaleMs: args.lockStaleMs,
   lockWaitMs: args.lockWaitMs,
+  holdProcessWhileLocked: args.holdProcessWhileLocked,
   onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
 });
 
@@ -37,6 +40,13 @@ async function hold({ key }) {
   setInterval(() => undefined, 60_000);
 }
 
+async function wait({ key }) {
+  const locked = layer.lockKey(key);
+  process.stdout.write('waiting\n');
+  await locked;
+  process.stdout.write('locked\n');
+}
+
 function stamp(log, event) {
   appendFileSync(log, `${process.pid} ${event} ${process.hrtime.bigint()}\n`);
 }
@@ -52,7 +62,7 @@ async function contend({ key, rounds, log }) {
   }
 }
 
-const modes = { write, hold, contend };
+const modes = { write, hold, wait, contend };
 try {
   await modes[mode](args);
   if (mode !== 'hold') {
