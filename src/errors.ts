@@ -261,8 +261,10 @@ export const isCredentialUnavailableError = (e: unknown): e is CredentialUnavail
   (e instanceof Error && e.name === CredentialUnavailableErrorName);
 export const isAuthenticationError = (e: unknown): e is AuthenticationError =>
   hasCode(e, 'ERR_AUTHENTICATION_FAILED');
+// By name too, as @azure/identity's own chain does: its errors carry no code.
 export const isAuthenticationRequiredError = (e: unknown): e is AuthenticationRequiredError =>
-  hasCode(e, 'ERR_AUTHENTICATION_REQUIRED');
+  hasCode(e, 'ERR_AUTHENTICATION_REQUIRED') ||
+  (e instanceof Error && e.name === AuthenticationRequiredErrorName);
 export const isAggregateAuthenticationError = (e: unknown): e is AggregateAuthenticationError =>
   hasCode(e, 'ERR_AGGREGATE_AUTHENTICATION');
 export const isInvalidArgumentError = (e: unknown): e is InvalidArgumentError =>

@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
+import * as anchor from '@azure/identity';
 import {
   AggregateAuthenticationError,
   AuthenticationError,
@@ -96,6 +97,30 @@ describe('ChainedTokenCredential', () => {
       foreignNull,
       foreign,
       link('unused'),
+    );
+    expect((await chain.getToken(SCOPE)).token).toBe('foreign');
+  });
+
+  it("moves past @azure/identity's own unavailable and authentication-required errors", async () => {
+    const { clock, manager } = setup();
+    // The anchor's errors are known by name only (they carry no code).
+    const required: TokenCredential = {
+      getToken: () =>
+        Promise.reject(
+          new anchor.AuthenticationRequiredError({ scopes: [SCOPE], message: 'sign in first' }),
+        ),
+    };
+    const unavailableLink: TokenCredential = {
+      getToken: () => Promise.reject(new anchor.CredentialUnavailableError('not here')),
+    };
+    const foreign: TokenCredential = {
+      getToken: async () => ({ token: 'foreign', expiresOnTimestamp: clock.now() + 3_600_000 }),
+    };
+    const chain = new ChainedTokenCredential(
+      { tokenManager: manager },
+      required,
+      unavailableLink,
+      foreign,
     );
     expect((await chain.getToken(SCOPE)).token).toBe('foreign');
   });
