@@ -1,5 +1,5 @@
 import type { AccessToken } from '@azure/core-auth';
-import { catchError, map, type Observable, tap } from 'rxjs';
+import { catchError, map, type Observable, tap, throwError } from 'rxjs';
 import { InvalidArgumentError } from '../../errors.js';
 import { ReactiveCredential } from '../../streams/reactiveCredential.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
@@ -12,16 +12,13 @@ import {
   type ChainWalk,
 } from './chainedTokenCredential.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
-import { AzureCliCredential } from '../developer/azureCliCredential.js';
-import { AzureDeveloperCliCredential } from '../developer/azureDeveloperCliCredential.js';
-import { AzurePowerShellCredential } from '../developer/azurePowerShellCredential.js';
-import { EnvironmentCredential } from '../servicePrincipal/environmentCredential.js';
-import {
-  InteractiveBrowserCredential,
-  type InteractiveBrowserCredentialNodeOptions,
-} from '../user/interactiveBrowserCredential.js';
-import { ManagedIdentityCredential } from '../managedIdentity/managedIdentityCredential.js';
-import { WorkloadIdentityCredential } from '../federated/workloadIdentityCredential.js';
+import type { InteractiveBrowserCredentialNodeOptions } from '../user/interactiveBrowserCredential.js';
+import { createLink, selectedLinks } from './defaultChainLinks.js';
+
+export {
+  AZURE_TOKEN_CREDENTIALS_VALUES,
+  DEFAULT_MANAGED_IDENTITY_PROBE_TIMEOUT_MS,
+} from './defaultChainLinks.js';
 
 /** The environment variables `requiredEnvVars` may name, as `@azure/identity` lists them. */
 export type DefaultAzureCredentialEnvVars =
@@ -50,6 +47,8 @@ export interface DefaultAzureCredentialOptions extends MultiTenantCredentialOpti
   excludeEnvironmentCredential?: boolean;
   excludeWorkloadIdentityCredential?: boolean;
   excludeManagedIdentityCredential?: boolean;
+  /** Leaves out the Visual Studio Code link (unavailable here: see VisualStudioCodeCredential). */
+  excludeVisualStudioCodeCredential?: boolean;
   excludeAzureCliCredential?: boolean;
   excludeAzurePowerShellCredential?: boolean;
   excludeAzureDeveloperCliCredential?: boolean;
@@ -76,57 +75,8 @@ export interface DefaultAzureCredentialResourceIdOptions extends DefaultAzureCre
 }
 
 /** Every option the constructor may be given. */
-type AnyDefaultAzureCredentialOptions = DefaultAzureCredentialClientIdOptions &
+export type AnyDefaultAzureCredentialOptions = DefaultAzureCredentialClientIdOptions &
   Partial<DefaultAzureCredentialResourceIdOptions>;
-
-type LinkName =
-  | 'EnvironmentCredential'
-  | 'WorkloadIdentityCredential'
-  | 'ManagedIdentityCredential'
-  | 'AzureCliCredential'
-  | 'AzurePowerShellCredential'
-  | 'AzureDeveloperCliCredential'
-  | 'InteractiveBrowserCredential';
-
-/** The links in the anchor's order; deployed ones stop the chain when refused, developer ones never do. */
-const LINKS: readonly {
-  name: LinkName;
-  deployed: boolean;
-  exclude: keyof DefaultAzureCredentialOptions;
-}[] = [
-  { name: 'EnvironmentCredential', deployed: true, exclude: 'excludeEnvironmentCredential' },
-  {
-    name: 'WorkloadIdentityCredential',
-    deployed: true,
-    exclude: 'excludeWorkloadIdentityCredential',
-  },
-  {
-    name: 'ManagedIdentityCredential',
-    deployed: true,
-    exclude: 'excludeManagedIdentityCredential',
-  },
-  { name: 'AzureCliCredential', deployed: false, exclude: 'excludeAzureCliCredential' },
-  {
-    name: 'AzurePowerShellCredential',
-    deployed: false,
-    exclude: 'excludeAzurePowerShellCredential',
-  },
-  {
-    name: 'AzureDeveloperCliCredential',
-    deployed: false,
-    exclude: 'excludeAzureDeveloperCliCredential',
-  },
-  {
-    name: 'InteractiveBrowserCredential',
-    deployed: false,
-    exclude: 'excludeInteractiveBrowserCredential',
-  },
-];
-
-/** Accepted values of `AZURE_TOKEN_CREDENTIALS`. */
-export const AZURE_TOKEN_CREDENTIALS_VALUES = ['dev', 'prod', ...LINKS.map((l) => l.name)] as const;
-
-export const DEFAULT_MANAGED_IDENTITY_PROBE_TIMEOUT_MS = 1_000;
 
 /** Where the aggregate error sends people. */
 export const TROUBLESHOOTING_HINT =
@@ -196,9 +146,13 @@ export class DefaultAzureCredential extends ReactiveCredential {
     });
     const full = walkChain(this.links, all, walk).pipe(remember);
     if (this.preferred === undefined) return full.pipe(map(({ token }) => token));
-    // The link that answered before goes first; if it fails now, the whole chain is walked again.
+    // The link that answered before goes first. If it fails now with an error that moves the
+    // chain on, the whole chain is walked again; with one that stops it, that error is the answer
+    // (as the anchor's walk from the start would end there too), without a second round of tries.
+    const preferred = this.links[this.preferred]!;
     return walkChain(this.links, [this.preferred], walk).pipe(
-      catchError(() => {
+      catchError((error: unknown) => {
+        if (!preferred.continuesOn(error)) return throwError(() => error);
         this.preferred = undefined;
         return full;
       }),
@@ -221,82 +175,5 @@ function checkRequiredEnvVars(
     throw new InvalidArgumentError(
       `DefaultAzureCredential: required environment variables are missing or empty: ${missing.join(', ')}.`,
     );
-  }
-}
-
-/** The links `AZURE_TOKEN_CREDENTIALS` and the exclude options leave. */
-function selectedLinks(value: string | undefined, options: AnyDefaultAzureCredentialOptions) {
-  const wanted = value?.trim().toLowerCase() ?? '';
-  const inScope = (link: (typeof LINKS)[number]): boolean => {
-    if (wanted === '') return true;
-    if (wanted === 'dev') return !link.deployed;
-    if (wanted === 'prod') return link.deployed;
-    return link.name.toLowerCase() === wanted;
-  };
-  if (wanted !== '' && !AZURE_TOKEN_CREDENTIALS_VALUES.some((v) => v.toLowerCase() === wanted)) {
-    throw new InvalidArgumentError(
-      `Invalid value for AZURE_TOKEN_CREDENTIALS = ${value}. Valid values are ${AZURE_TOKEN_CREDENTIALS_VALUES.map((v) => `'${v}'`).join(', ')} (case-insensitive).`,
-    );
-  }
-  return LINKS.filter((link) => {
-    const excluded = options[link.exclude] ?? link.name === 'InteractiveBrowserCredential';
-    return inScope(link) && !excluded;
-  });
-}
-
-type LinkOptions = AnyDefaultAzureCredentialOptions & {
-  env: Readonly<Record<string, string | undefined>>;
-};
-
-function createLink(name: LinkName, options: LinkOptions, single: boolean): ReactiveCredential {
-  const common = {
-    env: options.env,
-    tokenManager: options.tokenManager,
-    authorityHost: options.authorityHost,
-    tlsOptions: options.tlsOptions,
-    loggingOptions: options.loggingOptions,
-    requestTimeoutMs: options.requestTimeoutMs,
-    additionallyAllowedTenants: options.additionallyAllowedTenants,
-  };
-  const developer = {
-    ...common,
-    tenantId: options.tenantId,
-    processTimeoutInMs: options.processTimeoutInMs,
-  };
-  switch (name) {
-    case 'EnvironmentCredential':
-      return new EnvironmentCredential(common);
-    case 'WorkloadIdentityCredential':
-      return new WorkloadIdentityCredential({
-        ...common,
-        tenantId: options.tenantId,
-        clientId: options.workloadIdentityClientId,
-      });
-    case 'ManagedIdentityCredential':
-      return new ManagedIdentityCredential({
-        ...common,
-        ...(options.managedIdentityResourceId
-          ? { resourceId: options.managedIdentityResourceId }
-          : { clientId: options.managedIdentityClientId ?? options.env.AZURE_CLIENT_ID }),
-        // Chosen on its own, managed identity is expected to be there: no probe.
-        probeImds: single
-          ? false
-          : {
-              timeoutMs:
-                options.managedIdentityProbeTimeoutMs ?? DEFAULT_MANAGED_IDENTITY_PROBE_TIMEOUT_MS,
-            },
-      });
-    case 'AzureCliCredential':
-      return new AzureCliCredential(developer);
-    case 'AzurePowerShellCredential':
-      return new AzurePowerShellCredential(developer);
-    case 'AzureDeveloperCliCredential':
-      return new AzureDeveloperCliCredential(developer);
-    case 'InteractiveBrowserCredential':
-      return new InteractiveBrowserCredential({
-        ...common,
-        tenantId: options.tenantId,
-        ...options.interactiveBrowserOptions,
-      });
   }
 }

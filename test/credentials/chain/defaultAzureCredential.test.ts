@@ -7,13 +7,14 @@ import {
   AggregateAuthenticationError,
   AuthenticationError,
   DefaultAzureCredential,
-  type DefaultAzureCredentialOptions,
+  type DefaultAzureCredentialClientIdOptions,
 } from '../../../src/index.js';
 import {
   EMULATOR_SYSTEM_ASSIGNED_IDENTITY,
   startEmulator,
   type Emulator,
 } from '../../../src/emulator/index.js';
+import { startConnectProxy } from '../../support/connectProxy.js';
 import { createFakeCli, type FakeCli } from '../../support/fakeCli.js';
 import { TokenManagers } from '../../support/tokenManagers.js';
 
@@ -64,7 +65,10 @@ const laptop = (): Record<string, string> => ({
   AZURE_POD_IDENTITY_AUTHORITY_HOST: `http://127.0.0.1:${probePort}`,
 });
 
-function dac(env: Record<string, string | undefined>, options: DefaultAzureCredentialOptions = {}) {
+function dac(
+  env: Record<string, string | undefined>,
+  options: DefaultAzureCredentialClientIdOptions = {},
+) {
   const tokenManager = managers.create();
   return new DefaultAzureCredential({
     authorityHost: em.url,
@@ -101,6 +105,8 @@ describe('DefaultAzureCredential links', () => {
       'WorkloadIdentityCredential:unavailable',
       'ManagedIdentityCredential:tried',
       'ManagedIdentityCredential:unavailable',
+      'VisualStudioCodeCredential:tried',
+      'VisualStudioCodeCredential:unavailable',
       'AzureCliCredential:tried',
       'AzureCliCredential:served',
     ]);
@@ -177,11 +183,83 @@ describe('DefaultAzureCredential links', () => {
       'EnvironmentCredential',
       'WorkloadIdentityCredential',
       'ManagedIdentityCredential',
+      'VisualStudioCodeCredential',
       'AzureCliCredential',
       'AzurePowerShellCredential',
       'AzureDeveloperCliCredential',
     ]);
     expect(error.message).toContain('az login');
+  });
+});
+
+describe('DefaultAzureCredential passes the options of @azure/identity on to its links', () => {
+  afterEach(() => em.faults.clear());
+
+  it('retryOptions: managed identity retries IMDS as many times as told', async () => {
+    em.faults.add({ route: 'imds', status: 503, times: 100 });
+    const before = em.counters.get('imds');
+    const error = await dac(
+      { ...cli.env, ...em.managedIdentity.env('imds') },
+      { retryOptions: { maxRetries: 1 } },
+    )
+      .getToken(VAULT)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ statusCode: 503 });
+    // The probe, then the first request and its one retry.
+    expect(em.counters.get('imds') - before).toBe(3);
+  });
+
+  it("proxyOptions: the environment's client secret goes through the proxy", async () => {
+    const proxy = await startConnectProxy();
+    try {
+      await expect(
+        dac(
+          {
+            ...laptop(),
+            AZURE_TENANT_ID: em.tenantId,
+            AZURE_CLIENT_ID: SECRET_APP,
+            AZURE_CLIENT_SECRET: SECRET,
+          },
+          { proxyOptions: { host: 'http://127.0.0.1', port: proxy.port } },
+        ).getToken(VAULT),
+      ).resolves.toMatchObject({ token: expect.any(String) });
+      expect(proxy.tunnels).toEqual([new URL(em.url).host]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('managedIdentityClientId is the client id of workload identity too, as in the anchor', async () => {
+    const file = join(dir, 'token-by-mi-id');
+    writeFileSync(
+      file,
+      await em.issueFederatedToken({ issuer: em.issuers.kubernetes, subject: SUBJECT }),
+    );
+    const credential = dac(
+      { ...laptop(), AZURE_TENANT_ID: em.tenantId, AZURE_FEDERATED_TOKEN_FILE: file },
+      { managedIdentityClientId: WORKLOAD_APP },
+    );
+    expect(decodeJwt((await credential.getToken(VAULT)).token)).toMatchObject({
+      appid: WORKLOAD_APP,
+    });
+    expect(credential.selectedCredential).toBe('WorkloadIdentityCredential');
+  });
+
+  it('a remembered link that now fails with an error that stops the chain is the answer, tried once', async () => {
+    const credential = dac(
+      { ...cli.env, ...em.managedIdentity.env('imds') },
+      { retryOptions: { maxRetries: 0 } },
+    );
+    await credential.getToken(VAULT);
+    expect(credential.selectedCredential).toBe('ManagedIdentityCredential');
+    em.faults.add({ route: 'imds', status: 503, times: 100 });
+    const before = em.counters.get('imds');
+    const error = await credential
+      .getToken('https://storage.azure.com/.default')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ statusCode: 503 });
+    // One request: no second walk of the chain (no probe, no second try).
+    expect(em.counters.get('imds') - before).toBe(1);
   });
 });
 
@@ -233,6 +311,16 @@ describe('AZURE_TOKEN_CREDENTIALS', () => {
   it('throws at construction for an invalid value, listing the accepted ones', () => {
     expect(() => dac({ AZURE_TOKEN_CREDENTIALS: 'laptop' })).toThrow(
       /Invalid value for AZURE_TOKEN_CREDENTIALS = laptop\. Valid values are 'dev', 'prod', 'EnvironmentCredential'/,
+    );
+  });
+
+  it('VisualStudioCodeCredential is accepted, and unavailable here with the guidance of the anchor', async () => {
+    const error = (await dac({ ...laptop(), AZURE_TOKEN_CREDENTIALS: 'VisualStudioCodeCredential' })
+      .getToken(VAULT)
+      .catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(AggregateAuthenticationError);
+    expect(error.message).toContain(
+      'VisualStudioCodeCredential: Visual Studio Code Authentication is not available',
     );
   });
 
