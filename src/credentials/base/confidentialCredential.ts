@@ -2,7 +2,7 @@ import type { CredentialServices } from '../../streams/credentialServices.js';
 import { ReactiveCredential } from '../../streams/reactiveCredential.js';
 import type { MultiTenantCredentialOptions } from './credentialOptions.js';
 import { credentialContext, type CredentialContext } from './credentialContext.js';
-import { fingerprint } from './identity.js';
+import { fingerprint, tenantPolicyPart } from './identity.js';
 import { ConfidentialClient, type ClientProof } from '../msal/confidentialClient.js';
 import { resolveTenant } from './tenantId.js';
 
@@ -59,7 +59,7 @@ export abstract class ConfidentialCredential extends ReactiveCredential {
         tenantId,
         clientId,
         fingerprint(...options.material),
-        tenants.additionallyAllowedTenants.join(','),
+        tenantPolicyPart(tenants),
       ].join('|'),
       label: `${kind}(${clientId})`,
     });

@@ -28,14 +28,17 @@ export interface TenantPolicy {
 export function resolveTenant(policy: TenantPolicy, requested: string | undefined): string {
   if (requested === undefined || requested === policy.tenantId) return policy.tenantId;
   checkTenantId(requested);
-  if (policy.tenantId === 'adfs' || isTruthy(policy.env.AZURE_IDENTITY_DISABLE_MULTITENANTAUTH)) {
-    return policy.tenantId;
-  }
+  if (ignoresRequestTenants(policy)) return policy.tenantId;
   const allowed = policy.additionallyAllowedTenants;
   if (allowed.includes('*') || allowed.includes(requested)) return requested;
   throw new CredentialUnavailableError(
     `The current credential is not configured to acquire tokens for tenant ${requested}. To enable acquiring tokens for this tenant add it to the additionallyAllowedTenants option, or add "*" to additionallyAllowedTenants to allow acquiring tokens for any tenant.`,
   );
+}
+
+/** Whether the policy always keeps its own tenant (ADFS, or multi-tenant auth disabled). */
+export function ignoresRequestTenants(policy: TenantPolicy): boolean {
+  return policy.tenantId === 'adfs' || isTruthy(policy.env.AZURE_IDENTITY_DISABLE_MULTITENANTAUTH);
 }
 
 function isTruthy(value: string | undefined): boolean {

@@ -84,10 +84,12 @@ export class ClientCertificateCredential extends ConfidentialCredential {
       options.sendCertificateChain ??
       /^(true|1)$/i.test(env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN?.trim() ?? '');
     const password = source.certificatePassword ?? '';
+    // The chain (x5c) changes what the authority accepts (subject name and issuer auth).
+    const chain = sendCertificateChain ? 'x5c' : 'no-x5c';
     const material =
       'certificatePath' in source
-        ? ['path', source.certificatePath, password]
-        : ['pem', source.certificate, password];
+        ? ['path', source.certificatePath, password, chain]
+        : ['pem', source.certificate, password, chain];
     // Assertion timestamps and certificate validity follow the engine's clock.
     const proof = ({ scheduler }: CredentialServices): ClientProof => ({
       clientAssertion: certificateAssertion(

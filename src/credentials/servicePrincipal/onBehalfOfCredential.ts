@@ -147,7 +147,11 @@ function onBehalfOfProof(
     return {
       proof,
       secrets: password ? [password] : [],
-      material: [options.certificatePath, password],
+      material: [
+        options.certificatePath,
+        password,
+        options.sendCertificateChain ? 'x5c' : 'no-x5c',
+      ],
     };
   }
   const clientAssertion = assertionFromCallback(kind, options.getAssertion);
