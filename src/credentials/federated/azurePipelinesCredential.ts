@@ -4,7 +4,9 @@ import {
   InvalidResponseError,
 } from '../../errors.js';
 import { ClientAssertionCredential } from '../servicePrincipal/clientAssertionCredential.js';
+import { resolveAuthorityHost } from '../base/authorityHost.js';
 import { requireArguments } from '../base/credentialContext.js';
+import { fingerprint, tenantPolicyPart } from '../base/identity.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
 import { WrappingCredential } from '../base/wrappingCredential.js';
 import { trustedCa } from '../base/pipelineOptions.js';
@@ -50,9 +52,25 @@ export class AzurePipelinesCredential extends WrappingCredential {
       env,
       tokenManager: this.tokenManager,
     });
+    // Instances of one identity share streams and the first acquires for all: every setting that
+    // changes what an acquisition does is part of it, the system token by a one-way fingerprint
+    // (a stale token must not keep being used for a fresh instance).
     this.bind({
       kind,
-      id: [kind, tenantId, clientId, serviceConnectionId].join('|'),
+      id: [
+        kind,
+        resolveAuthorityHost(options.authorityHost, env),
+        tenantId,
+        clientId,
+        serviceConnectionId,
+        this.oidcRequestUri ?? 'no-oidc-endpoint',
+        fingerprint(systemAccessToken),
+        tenantPolicyPart({
+          tenantId,
+          additionallyAllowedTenants: options.additionallyAllowedTenants ?? [],
+          env,
+        }),
+      ].join('|'),
       label: `${kind}(${clientId})`,
     });
   }

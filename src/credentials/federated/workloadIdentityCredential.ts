@@ -1,7 +1,8 @@
 import { isCredentialUnavailableError } from '../../errors.js';
-import type { Environment } from '../base/authorityHost.js';
+import { resolveAuthorityHost, type Environment } from '../base/authorityHost.js';
 import type { InternalCredentialOptions } from '../base/credentialContext.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
+import { fingerprint, tenantPolicyPart } from '../base/identity.js';
 import { WrappingCredential } from '../base/wrappingCredential.js';
 import {
   ClientAssertionCredential,
@@ -71,10 +72,24 @@ export class WorkloadIdentityCredential extends WrappingCredential {
         innerOptions,
       );
     }
-    const via = requestRoute === undefined ? [] : [`proxy:${env.AZURE_KUBERNETES_TOKEN_PROXY}`];
+    // Instances of one identity share streams and the first acquires for all: every setting that
+    // changes what an acquisition does is part of it (once configured, the inner credential has
+    // validated the authority host and the tenant).
+    const configured =
+      this.inner === undefined
+        ? ['unconfigured']
+        : [
+            resolveAuthorityHost(options.authorityHost, env),
+            tenantPolicyPart({
+              tenantId: tenantId!,
+              additionallyAllowedTenants: options.additionallyAllowedTenants ?? [],
+              env,
+            }),
+          ];
+    const via = options.enableAzureProxy === true ? proxyIdentityParts(env) : [];
     this.bind({
       kind: 'WorkloadIdentityCredential',
-      id: ['WorkloadIdentityCredential', tenantId, clientId, path, ...via].join('|'),
+      id: ['WorkloadIdentityCredential', tenantId, clientId, path, ...configured, ...via].join('|'),
       label: `WorkloadIdentityCredential(${clientId ?? 'unconfigured'})`,
     });
   }
@@ -95,4 +110,15 @@ export class WorkloadIdentityCredential extends WrappingCredential {
     if (this.proxyProblem !== undefined) return this.proxyProblem;
     return `WorkloadIdentityCredential is unavailable: missing ${this.missing.join(', ')}. See https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot`;
   }
+}
+
+/** The token proxy settings, as identity parts: they decide where and how requests go. */
+function proxyIdentityParts(env: Environment): string[] {
+  const caData = env.AZURE_KUBERNETES_CA_DATA;
+  return [
+    `proxy:${env.AZURE_KUBERNETES_TOKEN_PROXY ?? ''}`,
+    `sni:${env.AZURE_KUBERNETES_SNI_NAME ?? ''}`,
+    `ca-file:${env.AZURE_KUBERNETES_CA_FILE ?? ''}`,
+    `ca-data:${caData ? fingerprint(caData) : ''}`,
+  ];
 }
