@@ -6,6 +6,7 @@ import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
 import type { Environment } from '../base/authorityHost.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
+import { tenantPolicyPart } from '../base/identity.js';
 import { resolveTenant, type TenantPolicy } from '../base/tenantId.js';
 import { AccountWatch } from './accountWatch.js';
 import { checkCliTenant, checkTimeout } from './cliArguments.js';
@@ -105,6 +106,8 @@ export abstract class DeveloperCliCredential extends ReactiveCredential {
       id: [
         kind,
         this.tenantId ?? '',
+        // The first instance of an identity acquires for all: equal tenant rules only.
+        tenantPolicyPart(this.tenants),
         ...identityParts,
         this.executable ?? 'not-found',
         account,

@@ -2,6 +2,7 @@ import { CredentialUnavailableError } from '../../errors.js';
 import { ReactiveCredential } from '../../streams/reactiveCredential.js';
 import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
+import { tenantPolicyPart } from '../base/identity.js';
 import { checkTenantId, resolveTenant, type TenantPolicy } from '../base/tenantId.js';
 import { registeredPlugins } from '../plugins/identityPlugins.js';
 
@@ -67,7 +68,11 @@ export class VisualStudioCodeCredential extends ReactiveCredential {
       level: options.loggingOptions?.logLevel ?? logLevelFromEnv(env),
       sink: options.loggingOptions?.sink,
     });
-    this.bind({ kind: KIND, id: `${KIND}|${tenantId}`, label: KIND });
+    this.bind({
+      kind: KIND,
+      id: `${KIND}|${tenantId}|${tenantPolicyPart(this.tenants)}`,
+      label: KIND,
+    });
   }
 
   protected override resolveRequestTenant(tenantId: string | undefined): string {
