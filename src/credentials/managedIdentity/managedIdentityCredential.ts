@@ -12,6 +12,7 @@ import { createLogger, logLevelFromEnv } from '../../telemetry/logger.js';
 import type { TokenCredentialOptions } from '../base/credentialOptions.js';
 import { trustedCa, type PipelineRetryOptions } from '../base/pipelineOptions.js';
 import { defaultArcKeyDirectory, readArcChallenge } from './azureArcChallenge.js';
+import { ImdsProbe } from './imdsProbe.js';
 import {
   headerSecrets,
   miRequest,
@@ -46,7 +47,9 @@ export interface ManagedIdentityCredentialOptions extends TokenCredentialOptions
   /**
    * Before the first IMDS request, a quick probe (no retries) that tells within `timeoutMs`
    * whether IMDS is there at all, so a chain moves on at once on a laptop. Default off;
-   * `DefaultAzureCredential` turns it on. The answer is remembered.
+   * `DefaultAzureCredential` turns it on. An answer is remembered; a failure is not (the next
+   * acquisition probes again). Pod identity's host (`AZURE_POD_IDENTITY_AUTHORITY_HOST`) is never
+   * probed, as in the anchor; `REACTIVE_IDENTITY_IMDS_HOST` moves IMDS itself (probed) elsewhere.
    */
   probeImds?: boolean | { timeoutMs?: number };
   /** Where Azure Arc's agent writes challenge keys. Default: the platform's agent directory. */
@@ -70,6 +73,7 @@ export interface ManagedIdentityCredentialObjectIdOptions extends TokenCredentia
 }
 
 export const DEFAULT_IMDS_PROBE_TIMEOUT_MS = 1_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Authenticates as the managed identity of the Azure host the code runs on: Service Fabric,
@@ -87,7 +91,7 @@ export class ManagedIdentityCredential extends ReactiveCredential {
   private readonly source: MiSource;
   private readonly id: ManagedIdentityId | undefined;
   private readonly options: ManagedIdentityCredentialOptions;
-  private probe: Promise<void> | undefined;
+  private probe: ImdsProbe | undefined;
 
   constructor(clientId?: string, options?: ManagedIdentityCredentialOptions);
   constructor(options?: ManagedIdentityCredentialClientIdOptions);
@@ -125,7 +129,8 @@ export class ManagedIdentityCredential extends ReactiveCredential {
     const resource = scopeToResource(request.scopes);
     const schedule = this.source.retry;
     const maxRetries = this.options.retryOptions?.maxRetries ?? schedule.maxRetries;
-    return defer(() => from(this.probeOnce(request.abortSignal))).pipe(
+    // The probe is shared: a caller that leaves unsubscribes from it, and never aborts it.
+    return defer(() => from(this.probeOnce())).pipe(
       switchMap(() => defer(() => this.attempt(resource, request.abortSignal))),
       retry({
         count: maxRetries,
@@ -165,7 +170,7 @@ export class ManagedIdentityCredential extends ReactiveCredential {
   /** One request (two for Arc's challenge), mapped to a token or a typed error. */
   private async attempt(resource: string, signal: AbortSignal): Promise<AccessToken> {
     const spec = this.source.request(resource, this.id);
-    const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
+    const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const send = (extra: Record<string, string> = {}): Promise<MiResponse> =>
       miRequest({
         ...spec,
@@ -198,34 +203,20 @@ export class ManagedIdentityCredential extends ReactiveCredential {
     );
   }
 
-  /** IMDS only, once per credential: a quick probe without retries. */
-  private probeOnce(signal: AbortSignal): Promise<void> {
+  /** IMDS only: a quick probe without retries, until IMDS has answered one. */
+  private probeOnce(): Promise<void> {
     const setting = this.options.probeImds;
-    if (setting === undefined || setting === false || this.source.name !== 'Imds')
-      return Promise.resolve();
-    const timeoutMs =
-      typeof setting === 'object'
-        ? (setting.timeoutMs ?? DEFAULT_IMDS_PROBE_TIMEOUT_MS)
-        : DEFAULT_IMDS_PROBE_TIMEOUT_MS;
-    this.probe ??= miRequest({
-      method: 'GET',
-      url: this.source.endpoint,
-      headers: { Accept: 'application/json' },
-      timeoutMs,
-      signal,
-    }).then(
-      (response) => {
-        if (response.status === 403 && /unreachable/i.test(response.text))
-          throw notThere(this.source, 'the network is unreachable');
-      },
-      (error: unknown) => {
-        throw notThere(
-          this.source,
-          `the probe got no answer within ${timeoutMs} ms (${networkCode(error) ?? 'error'})`,
-        );
-      },
-    );
-    return this.probe;
+    if (setting === undefined || setting === false || !this.source.probe) return Promise.resolve();
+    this.probe ??= new ImdsProbe({
+      source: this.source,
+      timeoutMs:
+        typeof setting === 'object'
+          ? (setting.timeoutMs ?? DEFAULT_IMDS_PROBE_TIMEOUT_MS)
+          : DEFAULT_IMDS_PROBE_TIMEOUT_MS,
+      scheduler: this.services.scheduler,
+      backstopMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    });
+    return this.probe.check();
   }
 
   /** A request that got no answer because nothing is there: the credential is unavailable. */

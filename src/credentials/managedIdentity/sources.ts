@@ -26,10 +26,20 @@ export interface MiSource {
   /** Where it listens, for messages and the engine key. */
   endpoint: string;
   retry: RetrySchedule;
+  /**
+   * Whether a quick probe may first check that the source is there: IMDS at its own host, not at
+   * pod identity's host, which the anchor assumes is there.
+   */
+  probe: boolean;
   request(resource: string, id: ManagedIdentityId | undefined): SourceRequest;
 }
 
 export const IMDS_DEFAULT_HOST = 'http://169.254.169.254';
+/**
+ * Where IMDS listens instead of {@link IMDS_DEFAULT_HOST} (an IMDS emulator or proxy on a virtual
+ * machine): unlike `AZURE_POD_IDENTITY_AUTHORITY_HOST`, it is probed as IMDS is.
+ */
+export const IMDS_HOST_VARIABLE = 'REACTIVE_IDENTITY_IMDS_HOST';
 export const IMDS_TOKEN_PATH = '/metadata/identity/oauth2/token';
 export const ARC_DEFAULT_ENDPOINT = 'http://127.0.0.1:40342/metadata/identity/oauth2/token';
 const ARC_AGENT_BINARIES = [
@@ -37,7 +47,10 @@ const ARC_AGENT_BINARIES = [
   'C:\\Program Files\\AzureConnectedMachineAgent\\himds.exe',
 ];
 
-/** Detects the source from the environment, in the anchor's order; IMDS when nothing else is set. */
+/**
+ * Detects the source from the environment, in the anchor's order; IMDS when nothing else is set.
+ * An empty variable counts as unset, as in the anchor.
+ */
 export function detectSource(env: Environment): MiSource {
   const {
     IDENTITY_ENDPOINT,
@@ -57,7 +70,10 @@ export function detectSource(env: Environment): MiSource {
   if ((IDENTITY_ENDPOINT && IMDS_ENDPOINT) || ARC_AGENT_BINARIES.some((p) => existsSync(p))) {
     return azureArc(IDENTITY_ENDPOINT ?? ARC_DEFAULT_ENDPOINT);
   }
-  return imds(env.AZURE_POD_IDENTITY_AUTHORITY_HOST ?? IMDS_DEFAULT_HOST);
+  // AKS pod identity: its host serves IMDS's protocol and the anchor never probes it.
+  const podIdentity = env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
+  if (podIdentity) return imds(podIdentity, false);
+  return imds(env[IMDS_HOST_VARIABLE] || IMDS_DEFAULT_HOST, true);
 }
 
 function withQuery(base: string, query: Record<string, string | undefined>): string {
@@ -90,12 +106,13 @@ function refuseUserAssigned(
   }
 }
 
-export function imds(host: string): MiSource {
+export function imds(host: string, probe = true): MiSource {
   const endpoint = `${host.replace(/\/+$/, '')}${IMDS_TOKEN_PATH}`;
   return {
     name: 'Imds',
     endpoint,
     retry: IMDS_RETRY,
+    probe,
     request: (resource, id) => ({
       method: 'GET',
       url: withQuery(endpoint, {
@@ -113,6 +130,7 @@ export function appService(endpoint: string, secret: string): MiSource {
     name: 'AppService',
     endpoint,
     retry: HOST_RETRY,
+    probe: false,
     request: (resource, id) => ({
       method: 'GET',
       url: withQuery(endpoint, {
@@ -130,6 +148,7 @@ export function serviceFabric(endpoint: string, secret: string, thumbprint: stri
     name: 'ServiceFabric',
     endpoint,
     retry: HOST_RETRY,
+    probe: false,
     request: (resource, id) => {
       refuseUserAssigned(
         'ServiceFabric',
@@ -155,6 +174,7 @@ export function machineLearning(
     name: 'MachineLearning',
     endpoint,
     retry: HOST_RETRY,
+    probe: false,
     request: (resource, id) => {
       if (id !== undefined && !('clientId' in id))
         refuseUserAssigned('MachineLearning', id, 'only clientId is supported.');
@@ -173,6 +193,7 @@ export function cloudShell(endpoint: string): MiSource {
     name: 'CloudShell',
     endpoint,
     retry: HOST_RETRY,
+    probe: false,
     request: (resource, id) => {
       refuseUserAssigned('CloudShell', id, 'Cloud Shell offers the signed-in user only.');
       return {
@@ -190,6 +211,7 @@ export function azureArc(endpoint: string): MiSource {
     name: 'AzureArc',
     endpoint,
     retry: HOST_RETRY,
+    probe: false,
     request: (resource, id) => {
       refuseUserAssigned('AzureArc', id, 'Azure Arc servers have a system-assigned identity only.');
       return {

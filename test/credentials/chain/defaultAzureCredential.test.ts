@@ -59,10 +59,13 @@ beforeEach(() => {
   for (const tool of ['az', 'azd', 'pwsh'] as const) cli.scenario(tool, 'success');
 });
 
-/** A laptop: fake tools on PATH, and managed identity pointed at a closed loopback port. */
+/**
+ * A laptop: fake tools on PATH, and IMDS pointed at a loopback port that drops every connection
+ * (not pod identity's host, which is never probed).
+ */
 const laptop = (): Record<string, string> => ({
   ...cli.env,
-  AZURE_POD_IDENTITY_AUTHORITY_HOST: `http://127.0.0.1:${probePort}`,
+  REACTIVE_IDENTITY_IMDS_HOST: `http://127.0.0.1:${probePort}`,
 });
 
 function dac(

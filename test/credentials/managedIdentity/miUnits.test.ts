@@ -172,6 +172,23 @@ describe('detectSource', () => {
     expect(detectSource(env).name).toBe(name);
   });
 
+  it.each([
+    [{}, 'http://169.254.169.254', true],
+    [{ REACTIVE_IDENTITY_IMDS_HOST: 'http://127.0.0.1:9/' }, 'http://127.0.0.1:9', true],
+    [{ AZURE_POD_IDENTITY_AUTHORITY_HOST: 'http://127.0.0.1:8' }, 'http://127.0.0.1:8', false],
+    [
+      { AZURE_POD_IDENTITY_AUTHORITY_HOST: '', REACTIVE_IDENTITY_IMDS_HOST: 'http://127.0.0.1:9' },
+      'http://127.0.0.1:9',
+      true,
+    ],
+  ])('finds IMDS for %j at %s (probed: %s)', (env, host, probe) => {
+    expect(detectSource(env)).toMatchObject({
+      name: 'Imds',
+      endpoint: `${host}/metadata/identity/oauth2/token`,
+      probe,
+    });
+  });
+
   it('sends each source its headers, method and api-version', () => {
     const sf = request({
       IDENTITY_ENDPOINT: 'https://127.0.0.1:2377/t',
