@@ -223,11 +223,15 @@ export function azureArc(endpoint: string): MiSource {
   };
 }
 
-/** The resource a scope names: `https://vault.azure.net/.default` → `https://vault.azure.net`. */
+/**
+ * The resource a scope names: `https://vault.azure.net/.default` → `https://vault.azure.net`.
+ * A managed identity token is for one resource: several scopes make the credential unavailable
+ * (as in the anchor, so that a chain moves on), not a caller's mistake.
+ */
 export function scopeToResource(scopes: readonly string[]): string {
   if (scopes.length !== 1) {
-    throw new InvalidArgumentError(
-      `ManagedIdentityCredential takes exactly one scope; ${scopes.length} were given.`,
+    throw new CredentialUnavailableError(
+      `ManagedIdentityCredential: Multiple scopes are not supported. Scopes: ${JSON.stringify(scopes)}`,
     );
   }
   return scopes[0]!.replace(/\/\.default$/, '');

@@ -1,6 +1,7 @@
-import type { AccessToken } from '@azure/core-auth';
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { decodeJwt } from 'jose';
 import {
+  ChainedTokenCredential,
   CredentialUnavailableError,
   DefaultAzureCredential,
   ManagedIdentityCredential,
@@ -14,7 +15,8 @@ import { VirtualClock } from '../../support/virtualClock.js';
 /**
  * The IMDS probe (DefaultAzureCredential's "is IMDS there at all?" before its first request):
  * only an answer is remembered, one caller's abort is nobody else's, and pod identity's host is
- * never probed. The probe's deadline runs on the engine's clock, here a virtual one.
+ * never probed. The probe's deadline runs on the engine's clock, here a virtual one. And several
+ * scopes make the credential unavailable (not a caller's mistake), so that a chain moves on.
  */
 const VAULT = 'https://vault.azure.net/.default';
 const STORAGE = 'https://storage.azure.com/.default';
@@ -168,5 +170,30 @@ describe('ManagedIdentityCredential with AZURE_POD_IDENTITY_AUTHORITY_HOST', () 
     await credential.getToken(VAULT);
     expect(imds.probes()).toBe(1);
     expect(imds.tokens()).toBe(1);
+  });
+});
+
+describe('ManagedIdentityCredential with several scopes', () => {
+  const scopes = [VAULT, STORAGE];
+
+  it('is unavailable, with the message of the anchor, and sends nothing', async () => {
+    const credential = probed(vm(), managers.create());
+    const imds = imdsRequests();
+    const error = await credential.getToken(scopes).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialUnavailableError);
+    expect((error as Error).message).toBe(
+      `ManagedIdentityCredential: Multiple scopes are not supported. Scopes: ${JSON.stringify([...scopes].sort())}`,
+    );
+    expect(imds.probes() + imds.tokens()).toBe(0);
+  });
+
+  it('lets a chain move on to its next link', async () => {
+    const tokenManager = managers.create();
+    const next: TokenCredential = {
+      getToken: () =>
+        Promise.resolve({ token: 'from-next', expiresOnTimestamp: Date.now() + 3_600_000 }),
+    };
+    const chain = new ChainedTokenCredential({ tokenManager }, probed(vm(), tokenManager), next);
+    await expect(chain.getToken(scopes)).resolves.toMatchObject({ token: 'from-next' });
   });
 });

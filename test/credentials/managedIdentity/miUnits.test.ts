@@ -260,12 +260,15 @@ describe('detectSource', () => {
     );
   });
 
-  it('takes exactly one scope', () => {
+  it('takes exactly one scope; several make it unavailable, as in the anchor', () => {
     expect(scopeToResource(['https://management.azure.com/.default'])).toBe(
       'https://management.azure.com',
     );
     expect(() => scopeToResource(['a', 'b'])).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      expect.objectContaining({
+        code: 'ERR_CREDENTIAL_UNAVAILABLE',
+        message: 'ManagedIdentityCredential: Multiple scopes are not supported. Scopes: ["a","b"]',
+      }),
     );
   });
 });
