@@ -18,6 +18,12 @@ export interface AcquireRequest extends TokenRequest {
   reason: RefreshReason;
   /** Fires when nobody waits for this attempt any more. */
   abortSignal: AbortSignal;
+  /**
+   * Fires when no caller waits for the key's token (at once for a timer-driven refresh), while
+   * the engine may carry on with this attempt to keep the key warm. A step that needs the user (a
+   * sign-in prompt) stops then. Absent: someone outside the engine waits (`authenticate()`).
+   */
+  unattendedSignal?: AbortSignal;
 }
 
 /** What an instrumented attempt needs from the engine. */
@@ -25,6 +31,8 @@ export interface AttemptContext {
   tracer: Tracer;
   metrics: IdentityMetrics;
   scheduler: SchedulerLike;
+  /** See {@link AcquireRequest.unattendedSignal}; read when each attempt starts. */
+  unattended?(): AbortSignal;
   /** The live instance that acquires for the key's identity, or an error if none is left. */
   acquirer(): ((request: AcquireRequest) => ObservableInput<AccessToken>) | Error;
 }
@@ -86,7 +94,10 @@ function attempt(
     const abort = new AbortController();
     // `subscriber.closed` is already true inside the teardown, so track settling ourselves.
     let settled = false;
-    const inner = from(acquire({ ...request, abortSignal: abort.signal })).subscribe({
+    const unattendedSignal = ctx.unattended?.();
+    const inner = from(
+      acquire({ ...request, abortSignal: abort.signal, unattendedSignal }),
+    ).subscribe({
       next: (token) => {
         ctx.metrics.acquisition(credential, 'success', elapsed());
         subscriber.next(token);

@@ -37,6 +37,7 @@ import {
   type TokenRequest,
 } from './streamKey.js';
 import { toAccessToken } from './key/tokenRecord.js';
+import { WaitingCallers } from './waitingCallers.js';
 
 export type { AcquireRequest, CredentialBinding };
 
@@ -95,6 +96,7 @@ export class TokenManager {
   private readonly cache: LayeredCache;
   private readonly streams = new Map<string, KeyStream>();
   private readonly credentials = new CredentialRegistry();
+  private readonly waiting = new WaitingCallers();
   private readonly events = new Subject<TokenEvent>();
   private readonly closed$ = new Subject<void>();
   private readonly readings = new EngineReadings();
@@ -200,7 +202,8 @@ export class TokenManager {
       options.claims === undefined
         ? stream.observe()
         : stream.acquireWithClaims(options.claims).pipe(map(toAccessToken));
-    return waitForCaller(source, options, this.scheduler, this.hold);
+    const tracked = this.waiting.track(stream.key.id, source);
+    return waitForCaller(tracked, options, this.scheduler, this.hold);
   }
 
   /** The key's token stream: a usable token at once, then every refreshed one. */
@@ -210,7 +213,9 @@ export class TokenManager {
       const stream = this.streamFor(identity, request);
       // A subscriber waiting for its first token holds the process; later refreshes do not.
       const release = this.hold();
-      return stream.observe().pipe(tap({ next: release, finalize: release }));
+      return this.waiting
+        .track(stream.key.id, stream.observe())
+        .pipe(tap({ next: release, finalize: release }));
     });
   }
 
@@ -253,6 +258,7 @@ export class TokenManager {
       tracer: this.services.tracer,
       metrics: this.metrics,
       scheduler: this.scheduler,
+      unattended: () => this.waiting.signal(key.id),
       acquirer: () => {
         const binding = this.credentials.acquirer(identity);
         return binding === undefined ? closedError() : (r: AcquireRequest) => binding.acquire(r);
