@@ -2,6 +2,7 @@ import {
   AuthenticationError,
   AuthenticationRequiredError,
   InvalidArgumentError,
+  isAuthenticationRequiredError,
   isIdentityError,
   NetworkError,
 } from '../../errors.js';
@@ -51,6 +52,36 @@ export function fromMsalError(
     });
   }
   return unknownError(error, secrets);
+}
+
+/**
+ * The authority's and MSAL's error codes that, in answer to a silent (refresh token) request, mean
+ * the user must sign in again: a refresh token expired (AADSTS700082), revoked or reset with the
+ * password (AADSTS50173), consent or MFA now required, or no refresh token at all.
+ */
+const SIGN_IN_AGAIN = new Set([
+  'invalid_grant',
+  'interaction_required',
+  'login_required',
+  'consent_required',
+  'bad_token',
+  'no_tokens_found',
+  'refresh_token_expired',
+]);
+
+/**
+ * An error of a silent request as the credential must treat it: one that means the user must sign
+ * in again is an `AuthenticationRequiredError` (its cause the authority's error), anything else
+ * (network, throttling, a 5xx, a bad response) is returned as it is.
+ */
+export function fromSilentError(error: unknown, scopes: string[]): unknown {
+  if (isAuthenticationRequiredError(error) || !(error instanceof AuthenticationError)) return error;
+  if (error.transient || !SIGN_IN_AGAIN.has(error.errorResponse.error)) return error;
+  return new AuthenticationRequiredError(
+    scopes,
+    `Interactive authentication is required: the authority refused the refresh token. ${error.message}`,
+    { cause: error },
+  );
 }
 
 function unknownError(error: unknown, secrets: readonly string[]): AuthenticationError {

@@ -11,6 +11,7 @@ import { credentialContext, type CredentialContext } from '../base/credentialCon
 import type { MsalClient, MsalToken } from '../msal/msalClient.js';
 import { resolveTenant } from '../base/tenantId.js';
 import { requireArguments } from '../base/credentialContext.js';
+import { fromSilentError } from '../msal/msalErrors.js';
 import { PublicClient } from '../msal/publicClient.js';
 
 /** Options of credentials that sign a user in. */
@@ -93,23 +94,37 @@ export abstract class UserCredential extends ReactiveCredential {
     return resolveTenant(this.context.tenants, tenantId);
   }
 
+  /**
+   * Silently first; then the interactive step, but only for a caller that waits for the token:
+   * a refresh the engine runs on its own (`proactive`) never shows a prompt.
+   */
   protected async acquireToken(request: AcquireRequest): Promise<AccessToken> {
-    if (this.record !== undefined) {
-      try {
-        return (await this.msal.acquireSilent(request, this.record.homeAccountId)).token;
-      } catch (error) {
-        if (!isAuthenticationRequiredError(error) || this.disableAutomaticAuthentication)
-          throw error;
-      }
-    } else if (this.disableAutomaticAuthentication) {
-      throw new AuthenticationRequiredError(
-        [...request.scopes],
-        `${this.context.kind}: automatic authentication is disabled; call authenticate() first.`,
-      );
-    }
+    const required = await this.silently(request);
+    if (!isAuthenticationRequiredError(required)) return required;
+    if (this.disableAutomaticAuthentication || request.reason === 'proactive') throw required;
     const result = await this.interact(request);
     this.remember(result);
     return result.token;
+  }
+
+  /** The silent token, or why the user must sign in (an expired or revoked refresh token...). */
+  private async silently(
+    request: AcquireRequest,
+  ): Promise<AccessToken | AuthenticationRequiredError> {
+    const scopes = [...request.scopes];
+    if (this.record === undefined) {
+      const hint = this.disableAutomaticAuthentication
+        ? 'automatic authentication is disabled; call authenticate() first.'
+        : 'no user is signed in yet.';
+      return new AuthenticationRequiredError(scopes, `${this.context.kind}: ${hint}`);
+    }
+    try {
+      return (await this.msal.acquireSilent(request, this.record.homeAccountId)).token;
+    } catch (error) {
+      const mapped = fromSilentError(error, scopes);
+      if (isAuthenticationRequiredError(mapped)) return mapped;
+      throw mapped;
+    }
   }
 
   private remember(result: MsalToken): void {
