@@ -5,6 +5,7 @@ import type {
   NodeAuthOptions,
   PublicClientApplication,
 } from '@azure/msal-node';
+import { AbortError } from '../../errors.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
 import { MsalClient, type MsalToken } from './msalClient.js';
 import type { MsalModule } from './msalModule.js';
@@ -32,26 +33,39 @@ export class PublicClient extends MsalClient<PublicClientApplication> {
 
   /**
    * The device code flow: MSAL asks for a code, `onPrompt` shows it, MSAL polls until the user
-   * approves, declines or the code expires. Aborting the request stops the polling.
+   * approves, declines or the code expires. Aborting the request stops the polling: the call
+   * rejects at once with `AbortError`, and MSAL sends no further poll (its wait between two polls
+   * ends, then it sees the cancellation).
    */
   async acquireByDeviceCode(
     request: AcquireRequest,
     onPrompt: (response: DeviceCodeResponse) => void,
   ): Promise<MsalToken> {
+    const { abortSignal } = request;
+    if (abortSignal.aborted) throw cancelled();
     const msalRequest: DeviceCodeRequest = {
       scopes: [...request.scopes],
       claims: request.claims,
       deviceCodeCallback: onPrompt,
       cancel: false,
     };
-    const cancel = (): void => {
-      msalRequest.cancel = true;
-    };
-    request.abortSignal.addEventListener('abort', cancel, { once: true });
+    let cancel = (): void => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      cancel = () => {
+        msalRequest.cancel = true;
+        reject(cancelled());
+      };
+    });
+    abortSignal.addEventListener('abort', cancel, { once: true });
+    const polling = this.run(request, (app) => app.acquireTokenByDeviceCode(msalRequest));
+    // After an abort nobody reads MSAL's own cancellation error: it only says polling has ended.
+    polling.then(undefined, () => {
+      if (msalRequest.cancel) this.config.logger.info('Device code polling stopped (cancelled).');
+    });
     try {
-      return await this.run(request, (app) => app.acquireTokenByDeviceCode(msalRequest));
+      return await Promise.race([polling, aborted]);
     } finally {
-      request.abortSignal.removeEventListener('abort', cancel);
+      abortSignal.removeEventListener('abort', cancel);
     }
   }
 
@@ -68,4 +82,8 @@ export class PublicClient extends MsalClient<PublicClientApplication> {
       }),
     );
   }
+}
+
+function cancelled(): AbortError {
+  return new AbortError('The device code sign-in was cancelled.');
 }

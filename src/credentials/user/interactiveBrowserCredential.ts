@@ -90,6 +90,9 @@ export interface InteractiveBrowserCredentialInBrowserOptions extends Interactiv
 
 export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 5 * 60_000;
 
+/** Why a sign-in stopped when its caller aborted, or no caller waits for it any more. */
+const CANCELLED = 'The sign-in was cancelled: no caller waits for it any more.';
+
 /**
  * Signs a user in through the browser: the authorization code flow with PKCE and a redirect to a
  * loopback listener on 127.0.0.1. Cancelled by `abortSignal` or after `timeoutMs`, in which case
@@ -142,10 +145,12 @@ export class InteractiveBrowserCredential extends PublicUserCredential {
       browser = openSystemBrowser,
       browserCustomizationOptions,
     } = this.options;
+    // Nobody waits (any more): no page opens.
+    if (request.abortSignal.aborted) throw new AbortError(CANCELLED);
     const pending = new PendingSignIn();
     // The wait for the user starts when the page opens.
     let timeout: Subscription | undefined;
-    const onAbort = (): void => pending.cancel('The sign-in was cancelled by the caller.');
+    const onAbort = (): void => pending.cancel(CANCELLED);
     request.abortSignal.addEventListener('abort', onAbort, { once: true });
     try {
       return await this.client.acquireInteractive(request, {
@@ -165,8 +170,7 @@ export class InteractiveBrowserCredential extends PublicUserCredential {
         errorTemplate: browserCustomizationOptions?.errorMessage,
       });
     } catch (error) {
-      if (request.abortSignal.aborted)
-        throw new AbortError('The sign-in was cancelled by the caller.');
+      if (request.abortSignal.aborted) throw new AbortError(CANCELLED);
       throw error;
     } finally {
       timeout?.unsubscribe();

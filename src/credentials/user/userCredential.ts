@@ -96,13 +96,14 @@ export abstract class UserCredential extends ReactiveCredential {
 
   /**
    * Silently first; then the interactive step, but only for a caller that waits for the token:
-   * a refresh the engine runs on its own (`proactive`) never shows a prompt.
+   * a refresh the engine runs on its own (`proactive`) never shows a prompt, and a sign-in whose
+   * last waiting caller leaves is cancelled (see {@link attended}).
    */
   protected async acquireToken(request: AcquireRequest): Promise<AccessToken> {
     const required = await this.silently(request);
     if (!isAuthenticationRequiredError(required)) return required;
     if (this.disableAutomaticAuthentication || request.reason === 'proactive') throw required;
-    const result = await this.interact(request);
+    const result = await this.interact(attended(request));
     this.remember(result);
     return result.token;
   }
@@ -141,6 +142,17 @@ export abstract class UserCredential extends ReactiveCredential {
     await super.close();
     this.context.network.close();
   }
+}
+
+/**
+ * The request as the interactive step sees it: its `abortSignal` also fires when no caller waits
+ * for the token any more (the engine keeps the key's acquisition running to keep it warm, but a
+ * prompt nobody sees must stop: device code polling ends, the browser's loopback listener closes).
+ */
+function attended(request: AcquireRequest): AcquireRequest {
+  const { unattendedSignal } = request;
+  if (unattendedSignal === undefined) return request;
+  return { ...request, abortSignal: AbortSignal.any([request.abortSignal, unattendedSignal]) };
 }
 
 /** A DOM `AbortSignal` that follows `@azure/core-auth`'s `AbortSignalLike` (a new one if none). */
