@@ -13,6 +13,7 @@ import { resolveTenant } from '../base/tenantId.js';
 import { requireArguments } from '../base/credentialContext.js';
 import { fromSilentError } from '../msal/msalErrors.js';
 import { PublicClient } from '../msal/publicClient.js';
+import { tenantPolicyPart } from '../base/identity.js';
 
 /** Options of credentials that sign a user in. */
 export interface InteractiveCredentialOptions extends MultiTenantCredentialOptions {
@@ -56,9 +57,15 @@ export abstract class UserCredential extends ReactiveCredential {
     const account = this.record?.homeAccountId ?? `instance:${randomUUID()}`;
     this.bind({
       kind,
-      id: [kind, this.context.authorityHost, clientId, account, this.context.tenants.tenantId].join(
-        '|',
-      ),
+      id: [
+        kind,
+        this.context.authorityHost,
+        clientId,
+        account,
+        this.context.tenants.tenantId,
+        // The first instance of an identity resolves tenants for all: its rule must be theirs.
+        tenantPolicyPart(this.context.tenants),
+      ].join('|'),
       label: `${kind}(${clientId})`,
     });
   }

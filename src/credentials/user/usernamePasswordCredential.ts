@@ -6,7 +6,7 @@ import {
   isAuthenticationRequiredError,
 } from '../../errors.js';
 import type { AcquireRequest } from '../../streams/tokenManager.js';
-import { fingerprint } from '../base/identity.js';
+import { fingerprint, tenantPolicyPart } from '../base/identity.js';
 import type { MultiTenantCredentialOptions } from '../base/credentialOptions.js';
 import type { MsalToken } from '../msal/msalClient.js';
 import { PublicClient } from '../msal/publicClient.js';
@@ -153,6 +153,7 @@ export class UsernamePasswordCredential extends UserCredential {
         authorityHost,
         clientId,
         this.context.tenants.tenantId,
+        tenantPolicyPart(this.context.tenants),
         username.toLowerCase(),
         fingerprint(username.toLowerCase(), password),
       ].join('|'),
