@@ -13,6 +13,7 @@ import { ScopeMemo } from './scopeMemo.js';
 import { normalizeScopes, type CredentialIdentity, type TokenRequest } from './streamKey.js';
 import type { AcquireRequest, CredentialBinding, TokenManager } from './tokenManager.js';
 import type { CredentialServices } from './credentialServices.js';
+import { heldBy } from './credentialRegistry.js';
 
 /** Options every credential accepts for the engine. */
 export interface ReactiveCredentialOptions {
@@ -161,14 +162,17 @@ export abstract class ReactiveCredential implements TokenCredential {
       }
       if (memoable) this.memo.set(scopes, cae, stream);
     }
-    return this.tokenManager.getTokenFrom(stream, options);
+    // The engine holds credentials weakly: a waiting caller keeps this one, its acquirer, alive.
+    return this.tokenManager.getTokenFrom(stream, options, this);
   }
 
   /** A stream of tokens for `scopes`: a usable one at once, then each refreshed one. */
   token$(scopes: string | string[], options: TokenStreamOptions = {}): Observable<AccessToken> {
     return defer(() => {
       if (this.closed) throw new ClosedError('This credential has been closed.');
-      return this.tokenManager.token$(this.self(), this.toRequest(scopes, options));
+      const tokens = this.tokenManager.token$(this.self(), this.toRequest(scopes, options));
+      // The engine holds credentials weakly: a subscription keeps this one, its acquirer, alive.
+      return tokens.pipe(heldBy(this));
     });
   }
 

@@ -1,34 +1,20 @@
 import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
-import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import { defer, map, Observable, Subject, takeUntil, tap, type SchedulerLike } from 'rxjs';
-import type { CacheLayer, CacheLayerEvent } from '../cache/cacheLayer.js';
+import type { CacheLayerEvent } from '../cache/cacheLayer.js';
 import { composeCaches, layerTokenEvent } from '../cache/cacheComposition.js';
 import type { LayeredCache } from '../cache/layeredCache.js';
-import type { MsalCacheStore } from '../cache/msalCacheStore.js';
-import type { PersistenceOptions } from '../cache/persistenceOptions.js';
-import type { DistributedCacheOptions } from '../cache/redis/redisOptions.js';
 import { ClosedError } from '../errors.js';
 import type { TokenEvent } from '../telemetry/events.js';
 import { IdentityMetrics } from '../telemetry/metrics.js';
 import { getTracer, recordCacheDegraded } from '../telemetry/tracing.js';
 import { waitForCaller } from './callerWait.js';
-import {
-  createEventLoopHold,
-  defaultRandom,
-  unrefScheduler,
-  type EventLoopHold,
-  type RandomSource,
-} from './clock.js';
-import { CredentialRegistry, type CredentialBinding } from './credentialRegistry.js';
+import { createEventLoopHold, defaultRandom, unrefScheduler, type EventLoopHold } from './clock.js';
+import { CredentialRegistry, heldBy, type CredentialBinding } from './credentialRegistry.js';
 import type { CredentialServices } from './credentialServices.js';
 import { EngineReadings } from './engineReadings.js';
 import { instrumentedAttempt, type AcquireRequest } from './instrumentedAttempt.js';
 import { KeyStream } from './key/keyStream.js';
-import {
-  resolveRefreshPolicy,
-  type RefreshPolicyOptions,
-  type ResolvedRefreshPolicy,
-} from './policy/refreshPolicy.js';
+import { resolveRefreshPolicy, type ResolvedRefreshPolicy } from './policy/refreshPolicy.js';
 import { snapshotOf, type KeySnapshot } from './snapshot.js';
 import {
   streamKeyId,
@@ -41,46 +27,9 @@ import { WaitingCallers } from './waitingCallers.js';
 
 export type { AcquireRequest, CredentialBinding };
 
-/** Options of a {@link TokenManager}; each field's default is documented. */
-export interface TokenManagerOptions extends RefreshPolicyOptions {
-  /** Time source and timers. Default: the wall clock, with timers that never keep Node alive. */
-  scheduler?: SchedulerLike;
-  /** Jitter source. Default `Math.random`. */
-  random?: RandomSource;
-  /**
-   * What keeps the process alive while a caller waits for a token (a `getToken` that is not a
-   * cache hit, a `token$` subscriber before its first token). Default: a ref'd idle timer while
-   * anyone waits. The engine's own timers never hold the process.
-   */
-  eventLoopHold?: EventLoopHold;
-  /** How long a key keeps refreshing after its last subscriber or `getToken`. Default 10 min. */
-  keepWarmMs?: number;
-  /** Cache layers, first tried first. Default: one {@link MemoryLayer} of 1000 entries. */
-  cacheLayers?: CacheLayer[];
-  /** Where spans go. Default: the global OpenTelemetry tracer provider. */
-  tracerProvider?: TracerProvider;
-  /** Where metrics go. Default: the global OpenTelemetry meter provider. */
-  meterProvider?: MeterProvider;
-  /**
-   * Where MSAL keeps accounts and refresh tokens for user credentials, shared by every credential
-   * on this engine. Default: in this process's memory.
-   */
-  msalCacheStore?: MsalCacheStore;
-  /**
-   * Adds the disk layer under the memory one and keeps MSAL's accounts on disk too, shared by
-   * every process of the user (see {@link PersistenceOptions}). Ignored when `cacheLayers` or
-   * `msalCacheStore` are given.
-   */
-  persistence?: PersistenceOptions;
-  /**
-   * Adds the Redis layer under memory (and disk): tokens shared by every machine of a fleet, one
-   * token request per key per refresh window across all of them (see
-   * {@link DistributedCacheOptions}). Ignored when `cacheLayers` is given.
-   */
-  distributedCache?: DistributedCacheOptions;
-}
+import { DEFAULT_KEEP_WARM_MS, type TokenManagerOptions } from './tokenManagerOptions.js';
 
-export const DEFAULT_KEEP_WARM_MS = 10 * 60_000;
+export { DEFAULT_KEEP_WARM_MS, type TokenManagerOptions };
 
 /**
  * The engine: one shared, self-refreshing stream per key, the cache layers behind them, and the
@@ -95,7 +44,8 @@ export class TokenManager {
   private readonly hold: EventLoopHold;
   private readonly cache: LayeredCache;
   private readonly streams = new Map<string, KeyStream>();
-  private readonly credentials = new CredentialRegistry();
+  // An identity whose last instance was collected (never closed) closes its streams too.
+  private readonly credentials = new CredentialRegistry((id) => this.retireIdentity(id));
   private readonly waiting = new WaitingCallers();
   private readonly events = new Subject<TokenEvent>();
   private readonly closed$ = new Subject<void>();
@@ -157,18 +107,19 @@ export class TokenManager {
     return this.credentials.ref(identity);
   }
 
-  /** Registers a credential instance; instances with the same identity share streams. */
+  /** Registers an instance, held weakly; instances with the same identity share streams. */
   attach(binding: CredentialBinding): void {
     this.credentials.attach(binding);
   }
 
   /** Unregisters an instance; when the last one of an identity leaves, its streams close. */
   detach(binding: CredentialBinding): void {
-    if (!this.credentials.detach(binding)) return;
-    const prefix = `${binding.identity.id}|`;
-    for (const stream of [...this.streams.values()]) {
-      if (stream.key.id.startsWith(prefix)) this.retire(stream, true);
-    }
+    if (this.credentials.detach(binding)) this.retireIdentity(binding.identity.id);
+  }
+
+  private retireIdentity(identityId: string): void {
+    for (const stream of [...this.streams.values()])
+      if (stream.key.id.startsWith(`${identityId}|`)) this.retire(stream, true);
   }
 
   /** A token for the request: the current one when usable (a lookup), else the shared acquisition. */
@@ -190,20 +141,26 @@ export class TokenManager {
     return this.streamFor(identity, request);
   }
 
-  /** `getToken` on a stream already found. */
-  getTokenFrom(stream: KeyStream, options: GetTokenOptions = {}): Promise<AccessToken> {
+  /** `getToken` on a stream already found; a wait keeps `holder` (its credential) reachable. */
+  getTokenFrom(
+    stream: KeyStream,
+    options: GetTokenOptions = {},
+    holder?: object,
+  ): Promise<AccessToken> {
     if (options.claims === undefined) {
       const current = stream.usableCurrent();
       if (current !== undefined) return Promise.resolve(toAccessToken(current));
     } else {
       stream.touch();
     }
-    const source =
+    const source = this.waiting.track(
+      stream.key.id,
       options.claims === undefined
         ? stream.observe()
-        : stream.acquireWithClaims(options.claims).pipe(map(toAccessToken));
-    const tracked = this.waiting.track(stream.key.id, source);
-    return waitForCaller(tracked, options, this.scheduler, this.hold);
+        : stream.acquireWithClaims(options.claims).pipe(map(toAccessToken)),
+    );
+    const held = holder === undefined ? source : source.pipe(heldBy(holder));
+    return waitForCaller(held, options, this.scheduler, this.hold);
   }
 
   /** The key's token stream: a usable token at once, then every refreshed one. */
