@@ -99,17 +99,21 @@ export class KeyStream {
 
   /** The public stream: usable tokens only, as `AccessToken`s. */
   observe(): Observable<AccessToken> {
-    return defer(() => {
+    return new Observable<AccessToken>((subscriber) => {
       this.stats.subscribers++;
       this.keepWarm.cancelTeardown();
-      return this.tokens$.pipe(
-        filter((token) => this.usable(token)),
-        map(toAccessToken),
-        finalize(() => {
-          this.stats.subscribers--;
-          this.touch();
-        }),
-      );
+      // Added before the share's own teardown, so it runs first: when the last subscriber leaves,
+      // the share's keep-warm wait already sees nobody left (`keepWarmMs: 0` tears down at once).
+      subscriber.add(() => {
+        this.stats.subscribers--;
+        this.touch();
+      });
+      return this.tokens$
+        .pipe(
+          filter((token) => this.usable(token)),
+          map(toAccessToken),
+        )
+        .subscribe(subscriber);
     });
   }
 
