@@ -25,6 +25,7 @@ import { acceptedRecord, fromMaybe, toAccessToken } from './tokenRecord.js';
 import { KeepWarm } from './keepWarm.js';
 import { acquireAcrossProcesses } from './crossProcessAcquisition.js';
 import { describeError } from '../../errors.js';
+import { redact } from '../../telemetry/redact.js';
 import type { RefreshReason, TokenEvent } from '../../telemetry/events.js';
 import { KeyStats } from './keyStats.js';
 import { isUsable, refreshAt, usableUntil, type TokenRecord } from '../policy/refreshPolicy.js';
@@ -268,7 +269,8 @@ export class KeyStream {
     this.stats.failures++;
     this.stats.lastError = error;
     const code = describeError(error);
-    const message = error instanceof Error ? error.message : String(error);
+    // A foreign link's message may echo a token or a form body: events never carry either.
+    const message = redact(error instanceof Error ? error.message : String(error));
     this.emit({ type: 'acquisition-failed', reason, errorCode: code, message });
   }
 
