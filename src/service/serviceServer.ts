@@ -16,6 +16,8 @@ import { sendJson } from './sidecarErrors.js';
 
 /** How long `close()` lets in-flight requests finish by default. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/** How long an HTTPS connection may take to finish its TLS handshake (Node's default: 120 s). */
+export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Options of {@link startServiceServer}. */
 export interface ServiceServerOptions {
@@ -71,12 +73,21 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
         return;
       }
       const target = request.url ?? '';
-      if (!target.startsWith('/')) {
-        sendJson(response, 400, { statusCode: 400, message: 'The request target must be a path.' });
+      // `//host/...` is a network-path reference, not a path: a URL parser reads a host in it.
+      if (!target.startsWith('/') || target.startsWith('//')) {
+        sendJson(response, 400, {
+          statusCode: 400,
+          message: 'The request target must be a path (not //...).',
+        });
         refuse(request, 400, 'malformed-request');
         return;
       }
-      const url = new URL(target, `${scheme}://127.0.0.1`);
+      const url = parseTarget(target, scheme);
+      if (url === undefined) {
+        sendJson(response, 400, { statusCode: 400, message: 'The request target is malformed.' });
+        refuse(request, 400, 'malformed-request');
+        return;
+      }
       for (const route of options.routes) if (await route(request, response, url)) return;
       sendJson(response, 404, {
         statusCode: 404,
@@ -98,8 +109,22 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
     void handle(request, response);
   };
   const server: Server = options.tls
-    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+    ? createHttpsServer(
+        {
+          cert: options.tls.cert,
+          key: options.tls.key,
+          handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
+        },
+        listener,
+      )
     : createHttpServer(listener);
+  // Every TCP connection, from its first byte: `closeAllConnections()` knows only those that
+  // reached HTTP, and an HTTPS one still in (or stalled before) its TLS handshake is not one.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
     const body = JSON.stringify({
@@ -136,7 +161,10 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       for (const response of inFlight)
         if (!response.headersSent) response.setHeader('Connection', 'close');
       closed ??= new Promise<void>((resolve) => {
-        const force = timer(graceMs, scheduler).subscribe(() => server.closeAllConnections());
+        const force = timer(graceMs, scheduler).subscribe(() => {
+          server.closeAllConnections();
+          for (const socket of sockets) socket.destroy();
+        });
         server.close(() => {
           force.unsubscribe();
           resolve();
@@ -146,6 +174,18 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
       return closed;
     },
   };
+}
+
+/**
+ * The request target (a path, checked by the caller) as a URL. It is appended to the origin, never
+ * resolved against it: `//host/path` stays a path rather than naming another host.
+ */
+function parseTarget(target: string, scheme: string): URL | undefined {
+  try {
+    return new URL(`${scheme}://127.0.0.1${target}`);
+  } catch {
+    return undefined;
+  }
 }
 
 function forbiddenHost() {

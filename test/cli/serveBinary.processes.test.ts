@@ -2,7 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator } from '../../src/emulator/index.js';
+import { connect } from 'node:net';
+import { createSelfSignedServerCertificate, startEmulator } from '../../src/emulator/index.js';
 import { ChildProcesses, ROOT, ensureBuilt } from '../support/childProcesses.js';
 import { until } from '../support/until.js';
 import { readSidecarEnv } from './sidecarEnvFile.js';
@@ -94,6 +95,35 @@ describe('reactive-identity serve (the built binary)', () => {
     expect(serve.stdout().trimEnd().endsWith('Stopped cleanly.')).toBe(true);
     expect(serve.stdout()).not.toContain(vars.IDENTITY_HEADER!);
   }, 60_000);
+
+  it('on SIGTERM over HTTPS, exits 0 by itself though a connection never starts its TLS handshake', async () => {
+    const pair = await createSelfSignedServerCertificate({ ipAddresses: ['127.0.0.1'] });
+    const [cert, key] = [join(dir, 'tls-cert.pem'), join(dir, 'tls-key.pem')];
+    writeFileSync(cert, pair.certPem);
+    writeFileSync(key, pair.keyPem, { mode: 0o600 });
+    const serve = start(['serve', '--port', '0', '--tls-cert', cert, '--tls-key', key]);
+    let exited = false;
+    void serve.exit.then(() => (exited = true));
+    const banner = /Dashboard +https:\/\/127\.0\.0\.1:(\d+)\//;
+    await until(() => banner.test(serve.stdout()) || exited, 'the banner');
+    const port = Number(banner.exec(serve.stdout())![1]);
+    // Connected, and silent: no ClientHello, so the connection never reaches HTTP.
+    const silent = connect(port, '127.0.0.1');
+    silent.on('error', () => undefined);
+    await new Promise<void>((resolve) => silent.once('connect', () => resolve()));
+    try {
+      serve.child.kill('SIGTERM');
+      // A hang guard, not a timing threshold: the grace is 10 s, Node's own TLS timeout 120 s.
+      let guard: NodeJS.Timeout | undefined;
+      const hung = new Promise<'hung'>((resolve) => (guard = setTimeout(resolve, 60_000, 'hung')));
+      const outcome = await Promise.race([serve.exit, hung]);
+      clearTimeout(guard);
+      expect(outcome).toEqual({ code: 0, signal: null });
+      expect(serve.stdout().trimEnd().endsWith('Stopped cleanly.')).toBe(true);
+    } finally {
+      silent.destroy();
+    }
+  }, 90_000);
 
   it('refuses a non-loopback --host without --allow-remote: exit code 2, nothing listens', async () => {
     const serve = start(['serve', '--host', '0.0.0.0', '--port', '0']);
