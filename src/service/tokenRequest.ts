@@ -1,8 +1,9 @@
 /**
  * The token endpoint's query, App Service style (`?resource=...&api-version=2019-08-01`, plus one
  * of `client_id`, `principal_id`/`object_id`, `mi_res_id`), read into a typed request or refused
- * with a 400 that says which parameter is wrong. Values never reach a message when they are
- * malformed (they might be anything); well-formed resources and ids may.
+ * with a 400 that says which parameter is wrong; any other parameter is refused too (a client's
+ * own name for an identity must never get the default identity's token). Values never reach a
+ * message when they are malformed (they might be anything); well-formed resources and ids may.
  */
 import { isWellFormedScope } from '../credentials/base/wellFormed.js';
 
@@ -53,6 +54,21 @@ const SELECTORS: Readonly<Record<string, IdentityKind>> = {
   mi_res_id: 'resourceId',
 };
 const KNOWN = ['resource', 'api-version', ...Object.keys(SELECTORS)];
+/**
+ * Names other protocols (IMDS, App Service's 2017-09-01, typos) give an identity: App Service
+ * ignores them and answers for its default identity, so they get a 400 that names the right one.
+ */
+const MISNAMED: Readonly<Record<string, string>> = {
+  msi_res_id: 'mi_res_id',
+  clientid: 'client_id',
+  'client-id': 'client_id',
+  principalid: 'principal_id',
+  'principal-id': 'principal_id',
+  objectid: 'object_id',
+  'object-id': 'object_id',
+};
+/** A parameter name shown in a message; any other is not echoed. */
+const SHOWN_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RESOURCE_ID_PATTERN =
@@ -102,6 +118,8 @@ export function parseTokenRequest(url: URL, targetLength: number): SidecarTokenR
       resource,
     );
   }
+  const unknown = unknownParameter(params);
+  if (unknown !== undefined) return { ...unknown, resource };
   const selector = readSelector(params, resource);
   if (selector !== undefined && 'status' in selector) return selector;
   return { resource, scope: toScope(resource), selector };
@@ -110,6 +128,28 @@ export function parseTokenRequest(url: URL, targetLength: number): SidecarTokenR
 /** `resource` → scope as Azure Identity maps it: `resource/.default` (kept when already there). */
 export function toScope(resource: string): string {
   return resource.endsWith('/.default') ? resource : `${resource}/.default`;
+}
+
+/**
+ * A parameter outside the protocol's: it may be a client's name for a user-assigned identity that
+ * the sidecar would otherwise ignore, handing out a token of another identity.
+ */
+function unknownParameter(params: URLSearchParams): Refusal | undefined {
+  const name = [...params.keys()].find((key) => !KNOWN.includes(key));
+  if (name === undefined) return undefined;
+  const known = KNOWN.join(', ');
+  if (!SHOWN_NAME.test(name))
+    return badRequest(
+      'unknown-parameter',
+      `The request has a query parameter other than ${known}.`,
+    );
+  const meant = MISNAMED[name.toLowerCase()] ?? KNOWN.find((k) => k === name.toLowerCase());
+  return badRequest(
+    'unknown-parameter',
+    `Unknown query parameter '${name}'` +
+      (meant === undefined ? '' : ` (App Service's name is '${meant}')`) +
+      `; the token endpoint takes ${known}.`,
+  );
 }
 
 function readSelector(

@@ -212,6 +212,25 @@ describe('refusals', () => {
       (s) => [tokenTarget(VAULT, `&client_id=${randomUUID()}`), { 'X-IDENTITY-HEADER': s.secret }],
     ],
     [
+      "IMDS's name for a resource id (msi_res_id)",
+      400,
+      'unknown-parameter',
+      (s) => [
+        tokenTarget(
+          VAULT,
+          `&msi_res_id=/subscriptions/${randomUUID()}/resourcegroups/rg/providers/` +
+            'Microsoft.ManagedIdentity/userAssignedIdentities/other',
+        ),
+        { 'X-IDENTITY-HEADER': s.secret },
+      ],
+    ],
+    [
+      "the 2017 protocol's name for a client id (clientid)",
+      400,
+      'unknown-parameter',
+      (s) => [tokenTarget(VAULT, `&clientid=${randomUUID()}`), { 'X-IDENTITY-HEADER': s.secret }],
+    ],
+    [
       'a POST',
       400,
       'bad-method',

@@ -49,6 +49,43 @@ describe('parseTokenRequest', () => {
     expect(parse(query)).toMatchObject({ status: 400, reason, message: expect.any(String) });
   });
 
+  it.each([
+    [
+      'msi_res_id',
+      encodeURIComponent(RES_ID),
+      /'msi_res_id' \(App Service's name is 'mi_res_id'\)/,
+    ],
+    ['clientid', GUID, /'clientid' \(App Service's name is 'client_id'\)/],
+    ['client-id', GUID, /'client-id' \(App Service's name is 'client_id'\)/],
+    ['Client_Id', GUID, /'Client_Id' \(App Service's name is 'client_id'\)/],
+    ['principalid', GUID, /'principalid' \(App Service's name is 'principal_id'\)/],
+    ['objectid', GUID, /'objectid' \(App Service's name is 'object_id'\)/],
+    ['clinet_id', GUID, /^Unknown query parameter 'clinet_id'; the token endpoint takes /],
+    ['%3Cscript%3E', GUID, /^The request has a query parameter other than resource, /],
+  ])(
+    'refuses an unknown parameter %s with 400 unknown-parameter, never its value',
+    (name, value, message) => {
+      const refusal = parse(`resource=https://vault.azure.net&${V}&${name}=${value}`);
+      expect(refusal).toMatchObject({
+        status: 400,
+        reason: 'unknown-parameter',
+        message: expect.stringMatching(message),
+        resource: 'https://vault.azure.net',
+      });
+      expect(JSON.stringify(refusal)).not.toContain(GUID);
+      expect(JSON.stringify(refusal)).not.toContain('userAssignedIdentities');
+      expect(JSON.stringify(refusal)).not.toContain('<script>');
+    },
+  );
+
+  it('refuses a parameter with no name or no value outside the protocol', () => {
+    expect(parse(`resource=https://x&${V}&=x`)).toMatchObject({ reason: 'unknown-parameter' });
+    expect(parse(`resource=https://x&${V}&debug`)).toMatchObject({
+      reason: 'unknown-parameter',
+      message: expect.stringMatching(/'debug'/),
+    });
+  });
+
   it('never echoes a malformed value in its message', () => {
     const refusal = parse(`resource=https://x&${V}&client_id=%3Cscript%3E`);
     expect(JSON.stringify(refusal)).not.toContain('<script>');
