@@ -62,7 +62,12 @@ export function azureTokenSource(
     singleIdentitySource(credential, { description: credential.constructor.name, clientId });
   switch (name) {
     case 'default':
-      return one(new DefaultAzureCredential({ ...common, tenantId }));
+      // Its deployed links (environment, workload and managed identity) all take AZURE_CLIENT_ID:
+      // apps on a host that picks a user-assigned identity that way send it as `client_id`.
+      return singleIdentitySource(new DefaultAzureCredential({ ...common, tenantId }), {
+        description: 'DefaultAzureCredential',
+        expectedClientId: env.AZURE_CLIENT_ID?.trim() || undefined,
+      });
     case 'managed-identity':
       return managedIdentitySource({ credentialOptions: common });
     case 'environment':

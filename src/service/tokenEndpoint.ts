@@ -14,7 +14,12 @@ import { IdentityHeaderCheck } from './identityHeader.js';
 import { sendJson, sendRefusal, upstreamRefusal } from './sidecarErrors.js';
 import { clientOf, elapsedMs } from './requestInfo.js';
 import type { ResolvedIdentity, TokenSource } from './tokenSources.js';
-import { parseTokenRequest, type Refusal, type SidecarTokenRequest } from './tokenRequest.js';
+import {
+  badRequest,
+  parseTokenRequest,
+  type Refusal,
+  type SidecarTokenRequest,
+} from './tokenRequest.js';
 import { ResourceAllowList } from './resourceAllowList.js';
 import { stringClaim } from './jwtClaims.js';
 
@@ -136,7 +141,19 @@ export function tokenEndpoint(options: TokenEndpointOptions): ServiceRoute {
       const token = await identity.credential.getToken(parsed.scope, {
         abortSignal: controller.signal,
       });
-      const clientId = identity.clientId ?? clientIds.of(token.token);
+      const claimed = clientIds.of(token.token);
+      const expected = identity.verifyClientId;
+      if (expected !== undefined && claimed?.toLowerCase() !== expected.toLowerCase()) {
+        const refusal = badRequest(
+          'identity-not-served',
+          `This sidecar's credential (${options.source.description}) answered for another ` +
+            "identity than the one the request names by 'client_id'; no token is handed out.",
+          resource,
+        );
+        sendRefusal(response, refusal);
+        return refusal;
+      }
+      const clientId = identity.clientId ?? claimed;
       sendJson(response, 200, tokenBody(token, resource, clientId));
       return { status: 200, resource };
     } catch (error) {

@@ -15,6 +15,11 @@ import { badRequest, type IdentitySelector, type Refusal } from './tokenRequest.
 export interface ResolvedIdentity {
   credential: ReactiveCredential;
   clientId?: string;
+  /**
+   * The client id the request named, when the credential is expected (not known) to be it: a
+   * token whose `appid`/`azp` is not this id (or cannot be read) is refused, not handed out.
+   */
+  verifyClientId?: string;
 }
 
 /** What serves the sidecar's tokens. */
@@ -34,6 +39,12 @@ export interface SingleIdentityOptions {
   description: string;
   /** The identity's client id when configured: a request naming it by `client_id` is served. */
   clientId?: string;
+  /**
+   * A client id the credential is expected to be (`AZURE_CLIENT_ID` for `DefaultAzureCredential`,
+   * whose deployed links all take it, while a developer tool may answer for someone else): a
+   * request naming it by `client_id` is served once the token shows it is for that id.
+   */
+  expectedClientId?: string;
 }
 
 /** A source of one identity: requests that name any other get a 400. */
@@ -41,18 +52,19 @@ export function singleIdentitySource(
   credential: ReactiveCredential,
   options: SingleIdentityOptions,
 ): TokenSource {
-  const { description, clientId } = options;
+  const { description, clientId, expectedClientId } = options;
+  const names = (id: string | undefined, selector: IdentitySelector) =>
+    selector.kind === 'clientId' &&
+    id !== undefined &&
+    selector.value.toLowerCase() === id.toLowerCase();
   return {
     description,
     credential,
     resolve: (selector) => {
       if (selector === undefined) return { credential, clientId };
-      if (
-        selector.kind === 'clientId' &&
-        clientId !== undefined &&
-        selector.value.toLowerCase() === clientId.toLowerCase()
-      )
-        return { credential, clientId };
+      if (names(clientId, selector)) return { credential, clientId };
+      if (names(expectedClientId, selector))
+        return { credential, clientId: selector.value, verifyClientId: selector.value };
       return badRequest(
         'identity-not-served',
         `This sidecar serves one identity (${description}) and cannot serve the user-assigned ` +

@@ -31,8 +31,14 @@ afterEach(() => em.faults.clear());
 const teardown = teardownAfterEach();
 
 async function sidecar(
-  options: { allowResources?: string[]; maxResources?: number; tokenTimeoutMs?: number } = {},
+  options: {
+    allowResources?: string[];
+    maxResources?: number;
+    tokenTimeoutMs?: number;
+    expectedClientId?: string;
+  } = {},
 ): Promise<Sidecar> {
+  const { expectedClientId, ...rest } = options;
   const tokenManager = managers.create();
   const credential = new ClientSecretCredential(em.tenantId, APP.clientId, APP.clientSecret, {
     authorityHost: em.url,
@@ -43,8 +49,9 @@ async function sidecar(
   const source = singleIdentitySource(credential, {
     description: 'ClientSecretCredential on the emulator',
     clientId: APP.clientId,
+    expectedClientId,
   });
-  return startSidecar(teardown, { tokenManager, source, ...options });
+  return startSidecar(teardown, { tokenManager, source, ...rest });
 }
 
 const corsHeaders = (response: RawResponse) =>
@@ -289,6 +296,20 @@ describe('refusals', () => {
     });
     expect(text).toMatch(/^HTTP\/1\.1 400 /);
     expect(s.events.map((e) => e.reason)).toEqual(['malformed-request']);
+  });
+});
+
+describe('an expected client id', () => {
+  it("is served only when the token shows it: another identity's token is refused", async () => {
+    const expected = randomUUID();
+    const s = await sidecar({ expectedClientId: expected });
+    const response = await send(s.port, tokenTarget(VAULT, `&client_id=${expected}`), {
+      headers: { 'X-IDENTITY-HEADER': s.secret },
+    });
+    expect(response.status).toBe(400);
+    expect(response.text).not.toMatch(JWT);
+    expect(response.text).not.toContain('access_token');
+    expect(s.events.map((e) => [e.status, e.reason])).toEqual([[400, 'identity-not-served']]);
   });
 });
 
