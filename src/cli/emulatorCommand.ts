@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { untilAborted } from './untilAborted.js';
+import { UsageError } from './usage.js';
 import type { Writable } from 'node:stream';
 import { startEmulator, type EmulatorApp } from '../emulator/index.js';
 
@@ -45,12 +46,18 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<void
   await emulator.stop();
 }
 
+/** `clientId:secret`; a refusal names at most the client id, never any part of the secret. */
 function parseApp(spec: string): EmulatorApp {
   const index = spec.indexOf(':');
-  if (index <= 0 || index === spec.length - 1) {
-    throw new RangeError(
-      `--app takes clientId:secret, got "${spec.slice(0, Math.max(0, index)) || spec.slice(0, 8)}…"`,
+  if (index < 0) throw new UsageError('--app takes clientId:secret: the value has no colon.');
+  if (index === 0)
+    throw new UsageError('--app takes clientId:secret: the client id before the colon is empty.');
+  const clientId = spec.slice(0, index);
+  if (index === spec.length - 1) {
+    const shown = /^[\w.-]{1,64}$/.test(clientId) ? ` (client id ${clientId})` : '';
+    throw new UsageError(
+      `--app takes clientId:secret: the secret after the colon is empty${shown}.`,
     );
   }
-  return { clientId: spec.slice(0, index), clientSecret: spec.slice(index + 1) };
+  return { clientId, clientSecret: spec.slice(index + 1) };
 }

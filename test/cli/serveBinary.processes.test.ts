@@ -172,3 +172,22 @@ describe('reactive-identity token (the built binary)', () => {
     }
   }, 60_000);
 });
+
+describe('reactive-identity emulator (the built binary)', () => {
+  it.each([
+    [':TopSecretValue123', /the client id before the colon is empty/],
+    ['TopSecretValue123', /the value has no colon/],
+    ['my-app:', /the secret after the colon is empty \(client id my-app\)/],
+  ])(
+    'refuses --app %j with exit code 2, never echoing the secret',
+    async (spec, message) => {
+      const emulator = start(['emulator', '--port', '0', '--app', spec]);
+      expect(await emulator.exit).toEqual({ code: 2, signal: null });
+      expect(emulator.stdout()).toBe('');
+      expect(emulator.stderr()).toMatch(message);
+      expect(emulator.stderr()).toMatch(/Run 'reactive-identity help' for usage/);
+      expect(emulator.stderr()).not.toMatch(/TopSecr|Top|Secret/);
+    },
+    30_000,
+  );
+});
