@@ -61,13 +61,15 @@ export function tokenEndpoint(options: TokenEndpointOptions): ServiceRoute {
   return async (request, response, url) => {
     if (url.pathname !== TOKEN_PATH) return false;
     const started = process.hrtime.bigint();
+    // Read now: once a client that went away is gone, its socket no longer has an address.
+    const client = clientOf(request);
     const outcome = await answer(request, response, url);
     options.record({
       type: 'sidecar-request',
       at: options.scheduler.now(),
       status: outcome.status,
       resource: outcome.resource,
-      client: clientOf(request),
+      client,
       durationMs: elapsedMs(started),
       reason: outcome.reason,
     });

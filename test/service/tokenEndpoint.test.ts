@@ -5,6 +5,7 @@ import { ClientSecretCredential } from '../../src/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { singleIdentitySource } from '../../src/service/tokenSources.js';
 import { teardownAfterEach } from '../support/teardown.js';
+import { until } from '../support/until.js';
 import { TokenManagers } from '../support/tokenManagers.js';
 import {
   send,
@@ -345,6 +346,28 @@ describe('upstream failures', () => {
     expect(response.status).toBe(504);
     expect(response.text).not.toMatch(JWT);
     expect(s.events.at(-1)).toMatchObject({ status: 504 });
+  });
+});
+
+describe('a client that goes away', () => {
+  it('is recorded as 499 with its address, read before it left', async () => {
+    const s = await sidecar();
+    em.faults.add({ route: 'token', latencyMs: 3_000, times: 1 });
+    const seen = em.requests.length;
+    const socket = connect(s.port, '127.0.0.1');
+    teardown.add(socket, (c) => c.destroy());
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const local = `127.0.0.1:${socket.localPort}`;
+    socket.write(
+      `GET ${tokenTarget('https://gone.example.com')} HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\n` +
+        `X-IDENTITY-HEADER: ${s.secret}\r\n\r\n`,
+    );
+    // The sidecar is waiting for the authority: the client leaves.
+    await until(() => em.requests.length > seen, 'the token request upstream');
+    socket.destroy();
+    await until(() => s.events.length === 1, 'the request event');
+    expect(s.events[0]).toMatchObject({ status: 499, reason: 'client-closed', client: local });
   });
 });
 
