@@ -54,18 +54,20 @@ function bracket(host: string): string {
 }
 
 /**
- * `route`, answered only for clients connecting from this machine (a loopback peer): for others
- * it answers nothing, so a path it would serve is a 403 (`owns` tells which). On a remote bind
- * the token endpoint is guarded by the identity header, but the dashboard, its event stream and
- * `/metrics` show scopes, tenants and clients: they stay local (reach them through an SSH
- * tunnel, or scrape with a Prometheus agent on the host).
+ * `route`, answered only for clients connecting from this machine: a loopback peer, or one whose
+ * address is the address it connected to (a client on the machine reaching `--host 10.1.2.3`
+ * arrives from 10.1.2.3; a packet from the network that claims a local source never gets a reply).
+ * For others it answers nothing, so a path it would serve is a 403 (`owns` tells which). On a
+ * remote bind the token endpoint is guarded by the identity header, but the dashboard, its event
+ * stream and `/metrics` show scopes, tenants and clients: they stay local (reach them through an
+ * SSH tunnel, or scrape with a Prometheus agent on the host).
  */
 export function loopbackPeersOnly(
   route: ServiceRoute,
   owns: (pathname: string) => boolean,
 ): ServiceRoute {
   return (request, response, url) => {
-    if (isLoopbackHost(request.socket.remoteAddress ?? '')) return route(request, response, url);
+    if (isLocalPeer(request.socket)) return route(request, response, url);
     if (!owns(url.pathname)) return false;
     sendRefusal(response, {
       status: 403,
@@ -74,4 +76,10 @@ export function loopbackPeersOnly(
     });
     return true;
   };
+}
+
+function isLocalPeer(socket: { remoteAddress?: string; localAddress?: string }): boolean {
+  const { remoteAddress, localAddress } = socket;
+  if (remoteAddress === undefined) return false;
+  return isLoopbackHost(remoteAddress) || remoteAddress === localAddress;
 }

@@ -66,9 +66,10 @@ describe('HostHeaderPolicy', () => {
 
 describe('loopbackPeersOnly (the dashboard and /metrics on a remote bind)', () => {
   /** A request from `peer` and a response that records what was written. */
-  function exchange(peer: string) {
+  function exchange(peer: string, localAddress = '10.9.9.9') {
     const written: { status?: number; body: string } = { body: '' };
-    const request = { socket: { remoteAddress: peer }, headers: {} } as unknown as IncomingMessage;
+    const socket = { remoteAddress: peer, localAddress };
+    const request = { socket, headers: {} } as unknown as IncomingMessage;
     const response = {
       statusCode: 200,
       setHeader: () => undefined,
@@ -96,6 +97,17 @@ describe('loopbackPeersOnly (the dashboard and /metrics on a remote bind)', () =
       calls = 0;
       const { request, response } = exchange(peer);
       expect(await route(request, response, new URL('http://h/metrics'))).toBe(true);
+      expect(calls).toBe(1);
+    },
+  );
+
+  it.each(['10.1.2.3', '::ffff:10.1.2.3', 'fd00::5'])(
+    'serves a client on this machine that connected to its address %s (a specific --host)',
+    async (address) => {
+      calls = 0;
+      const { request, response, written } = exchange(address, address);
+      expect(await route(request, response, new URL('http://h/metrics'))).toBe(true);
+      expect(written.status).toBeUndefined();
       expect(calls).toBe(1);
     },
   );
