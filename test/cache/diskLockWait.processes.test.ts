@@ -71,38 +71,29 @@ async function holder(): Promise<void> {
   await until(() => em.counters.get('token') === 1, "the holder's token request");
 }
 
+/**
+ * Runs a waiter that stops waiting as `stop` says, and checks that it ended by itself (not killed
+ * by the 30 s bound, which a wait running to lockWaitMs would meet) after telling its caller
+ * `error`, and that it never asked for a token itself: it was waiting for the holder's.
+ */
+async function expectWaiterEnds(stop: Record<string, number>, error: string): Promise<void> {
+  await holder();
+  const run = await worker(stop, 30_000);
+  expect({ signal: run.error?.signal ?? null, code: run.error?.code ?? null }).toEqual({
+    signal: null,
+    code: null,
+  });
+  const lines = run.stdout.trim().split('\n');
+  expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([{ error }, { closed: true }]);
+  expect(em.counters.get('token')).toBe(1);
+}
+
 describe("waiting for another process's disk key lock", () => {
   it('stops when the caller aborts: the process closes its engine and exits by itself', async () => {
-    await holder();
-    // Killed (SIGKILL) after 30 s: a wait that ran to lockWaitMs would end that way.
-    const run = await worker({ abortAfterMs: 300 }, 30_000);
-    expect({ signal: run.error?.signal ?? null, code: run.error?.code ?? null }).toEqual({
-      signal: null,
-      code: null,
-    });
-    expect(
-      run.stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as unknown),
-    ).toEqual([{ error: 'AbortError' }, { closed: true }]);
-    // It never asked for a token itself: it was waiting for the holder's.
-    expect(em.counters.get('token')).toBe(1);
+    await expectWaiterEnds({ abortAfterMs: 300 }, 'AbortError');
   }, 60_000);
 
   it('stops when the engine is closed: the waiting call is told so, and the process exits by itself', async () => {
-    await holder();
-    const run = await worker({ closeAfterMs: 300 }, 30_000);
-    expect({ signal: run.error?.signal ?? null, code: run.error?.code ?? null }).toEqual({
-      signal: null,
-      code: null,
-    });
-    expect(
-      run.stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as unknown),
-    ).toEqual([{ error: 'ClosedError' }, { closed: true }]);
-    expect(em.counters.get('token')).toBe(1);
+    await expectWaiterEnds({ closeAfterMs: 300 }, 'ClosedError');
   }, 60_000);
 });
