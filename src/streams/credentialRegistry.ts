@@ -9,6 +9,9 @@ export interface CredentialBinding {
   acquire(request: AcquireRequest): ObservableInput<AccessToken>;
 }
 
+/** How a waiting credential answers a call anew after a rebind (see `StreamHolder`). */
+export const reissueAfterRebind: unique symbol = Symbol('reactive-identity.reissueAfterRebind');
+
 /**
  * Keeps `owner` reachable while a subscription lives. The registry holds credentials weakly, so
  * what waits on one (a caller, a `token$` subscriber) holds it this way: it acquires for them.

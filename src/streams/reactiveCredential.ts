@@ -8,12 +8,13 @@ import {
   getDefaultTokenManager,
   type TokenCachePersistenceOptions,
 } from './defaultTokenManager.js';
+import type { KeyStream } from './key/keyStream.js';
 import type { KeySnapshot } from './snapshot.js';
 import { ScopeMemo } from './scopeMemo.js';
 import { normalizeScopes, type CredentialIdentity, type TokenRequest } from './streamKey.js';
 import type { AcquireRequest, CredentialBinding, TokenManager } from './tokenManager.js';
 import type { CredentialServices } from './credentialServices.js';
-import { heldBy } from './credentialRegistry.js';
+import { heldBy, reissueAfterRebind } from './credentialRegistry.js';
 
 /** Options every credential accepts for the engine. */
 export interface ReactiveCredentialOptions {
@@ -164,6 +165,18 @@ export abstract class ReactiveCredential implements TokenCredential {
     }
     // The engine holds credentials weakly: a waiting caller keeps this one, its acquirer, alive.
     return this.tokenManager.getTokenFrom(stream, options, this);
+  }
+
+  /**
+   * After a rebind closed `stream` under a waiting call (its identity is no longer this
+   * instance's), the call is asked again on the identity bound now.
+   */
+  [reissueAfterRebind](
+    stream: KeyStream,
+  ): ((options: GetTokenOptions) => Promise<AccessToken>) | undefined {
+    const current = this.identity?.id;
+    if (this.closed || current === undefined || stream.key.id.startsWith(`${current}|`)) return;
+    return (options) => this.getToken([...stream.key.scopes], options);
   }
 
   /** A stream of tokens for `scopes`: a usable one at once, then each refreshed one. */

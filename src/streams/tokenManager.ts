@@ -9,7 +9,12 @@ import { IdentityMetrics } from '../telemetry/metrics.js';
 import { getTracer, recordCacheDegraded } from '../telemetry/tracing.js';
 import { waitForCaller } from './callerWait.js';
 import { createEventLoopHold, defaultRandom, unrefScheduler, type EventLoopHold } from './clock.js';
-import { CredentialRegistry, heldBy, type CredentialBinding } from './credentialRegistry.js';
+import {
+  CredentialRegistry,
+  heldBy,
+  reissueAfterRebind,
+  type CredentialBinding,
+} from './credentialRegistry.js';
 import type { CredentialServices } from './credentialServices.js';
 import { EngineReadings } from './engineReadings.js';
 import { instrumentedAttempt, type AcquireRequest } from './instrumentedAttempt.js';
@@ -30,6 +35,14 @@ export type { AcquireRequest, CredentialBinding };
 import { DEFAULT_KEEP_WARM_MS, type TokenManagerOptions } from './tokenManagerOptions.js';
 
 export { DEFAULT_KEEP_WARM_MS, type TokenManagerOptions };
+
+/** What waits on a stream (a credential): see {@link TokenManager.getTokenFrom}. */
+export interface StreamHolder {
+  /** When `stream` is no longer this holder's (it was rebound), how to ask for the call again. */
+  [reissueAfterRebind]?(
+    stream: KeyStream,
+  ): ((options: GetTokenOptions) => Promise<AccessToken>) | undefined;
+}
 
 /**
  * The engine: one shared, self-refreshing stream per key, the cache layers behind them, and the
@@ -141,11 +154,15 @@ export class TokenManager {
     return this.streamFor(identity, request);
   }
 
-  /** `getToken` on a stream already found; a wait keeps `holder` (its credential) reachable. */
+  /**
+   * `getToken` on a stream already found. A wait keeps `holder` (its credential) reachable, and
+   * when the stream closes under it because the holder's identity changed (a developer tool
+   * signed in as someone else), the holder answers the call anew instead of failing it.
+   */
   getTokenFrom(
     stream: KeyStream,
     options: GetTokenOptions = {},
-    holder?: object,
+    holder?: StreamHolder,
   ): Promise<AccessToken> {
     if (options.claims === undefined) {
       const current = stream.usableCurrent();
@@ -159,8 +176,15 @@ export class TokenManager {
         ? stream.observe()
         : stream.acquireWithClaims(options.claims).pipe(map(toAccessToken)),
     );
-    const held = holder === undefined ? source : source.pipe(heldBy(holder));
-    return waitForCaller(held, options, this.scheduler, this.hold);
+    if (holder === undefined) return waitForCaller(source, options, this.scheduler, this.hold);
+    const waiting = waitForCaller(source.pipe(heldBy(holder)), options, this.scheduler, this.hold);
+    return waiting.catch((error: unknown) => {
+      const anew =
+        error instanceof ClosedError && !this.closed
+          ? holder[reissueAfterRebind]?.(stream)
+          : undefined;
+      return anew?.(options) ?? Promise.reject(error);
+    });
   }
 
   /** The key's token stream: a usable token at once, then every refreshed one. */

@@ -35,6 +35,8 @@ export interface ScenarioExtra {
   stdout?: string;
   stderr?: string;
   exitCode?: number;
+  /** `success` answers after this long (a tool still running when something else happens). */
+  delayMs?: number;
 }
 
 /** One logged run. */
@@ -158,7 +160,7 @@ const FAILURE = {
 };
 
 switch (scenario.name) {
-  case 'success': success(); break;
+  case 'success': if (extra.delayMs) setTimeout(success, extra.delayMs); else success(); break;
   case 'not-logged-in': fail(NOT_LOGGED_IN[TOOL]); break;
   case 'no-module': fail("Import-Module: The specified module 'Az.Accounts' with version '2.2.0' was not loaded because no valid module file was found in any module directory."); break;
   case 'garbage': process.stdout.write('Welcome! This is not { JSON ' + MARKER + '-garbage\n'); break;

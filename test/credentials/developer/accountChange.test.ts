@@ -8,7 +8,8 @@ import {
   DefaultAzureCredential,
   type TokenCredential,
 } from '../../../src/index.js';
-import { MANAGEMENT, optionsOf, useHarness } from './cliHarness.js';
+import { until } from '../../support/until.js';
+import { MANAGEMENT, STORAGE, optionsOf, useHarness } from './cliHarness.js';
 
 /**
  * A cached developer-tool token never outlives the login it came from: when the tool's account
@@ -97,6 +98,26 @@ describe('AzureCliCredential and the CLI login', () => {
     await credential.getToken(MANAGEMENT);
     await credential.getToken(MANAGEMENT);
     expect(runs()).toBe(2);
+  });
+});
+
+describe('a call in flight when the login changes', () => {
+  it('is answered on the new login, not failed', async () => {
+    const configDir = join(home, 'azure');
+    const { login } = profileIn(configDir);
+    const env = { ...harness.cli.env, AZURE_CONFIG_DIR: configDir };
+    const credential = new AzureCliCredential(optionsOf(harness, { env }));
+    credentials.push(credential);
+    const runs = () => harness.cli.calls('az').length;
+    await credential.getToken(MANAGEMENT);
+    // The next run of az takes a while: the login changes while it runs.
+    harness.cli.scenario('az', 'success', { delayMs: 1_500 });
+    const call = credential.getToken(STORAGE);
+    await until(() => runs() === 2, 'the second run of az');
+    login('bob@fabrikam.com');
+    await expect(call).resolves.toMatchObject({ token: expect.any(String) });
+    // Answered by a run under the new login.
+    expect(runs()).toBe(3);
   });
 });
 
